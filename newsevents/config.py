@@ -1,0 +1,50 @@
+"""Settings with documented defaults. Passed explicitly; there are no module-level globals."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DB = Path("newsevents.duckdb")
+
+
+def shared_data_dir() -> Path:
+    """Where the third-party reference data lives (``NEWSEVENTS_SHARED_DATA`` or ``../shared/data``)."""
+    env = os.environ.get("NEWSEVENTS_SHARED_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Limits and choices for one run. Every field has a default a user rarely needs to change."""
+
+    #: Largest document read from disk or a WARC record, after decompression. News articles are
+    #: rarely over 2 MB of HTML; 25 MB leaves room for bloated pages while refusing dumps.
+    max_document_bytes: int = 25 * 1024 * 1024
+    #: Largest gzip input inflated; a "zip bomb" is refused as soon as inflation passes the cap.
+    max_inflated_bytes: int = 25 * 1024 * 1024
+    #: HTTP: total seconds per request (connect + read) and largest body accepted.
+    fetch_timeout: float = 20.0
+    max_fetch_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    user_agent: str = "newsevents (+https://pypi.org/project/newsevents/)"
+    #: Refuse private, loopback and link-local addresses unless the user says otherwise.
+    allow_private: bool = False
+    #: Feeds: entries taken from one feed at most.
+    max_feed_entries: int = 1000
+    #: Articles written per database transaction. Larger is faster; smaller loses less on a crash
+    #: (a killed run loses at most one uncommitted batch, which the next run redoes).
+    batch_size: int = 100
+    #: Body text shorter than this (in characters) is "no article" rather than an article.
+    min_text_chars: int = 1
+    #: Near-duplicate threshold: estimated Jaccard similarity of word 5-gram shingles. Wire copies
+    #: with a changed headline or a few edited words score 0.85-0.99; different stories on one topic
+    #: stay below 0.3.
+    near_duplicate_threshold: float = 0.8
+
+    def replace(self, **changes: object) -> Settings:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
