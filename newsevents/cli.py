@@ -57,7 +57,7 @@ def ingest(
     allow_private: Annotated[
         bool, typer.Option(help="Allow fetching from private, loopback and link-local addresses.")
     ] = False,
-    batch_size: Annotated[int, typer.Option(min=1, help="Documents per database transaction.")] = Settings.batch_size,
+    batch_size: Annotated[int, typer.Option(min=1, help="Documents per database transaction.")] = Settings().batch_size,
 ) -> None:
     """Read SOURCES, extract the articles and store them in the database.
 

@@ -27,8 +27,9 @@ class Settings:
     max_document_bytes: int = 25 * 1024 * 1024
     #: Largest gzip input inflated; a "zip bomb" is refused as soon as inflation passes the cap.
     max_inflated_bytes: int = 25 * 1024 * 1024
-    #: HTTP: total seconds per request (connect + read) and largest body accepted.
+    #: HTTP: total seconds per request (connect + read), a deadline rather than a per-read limit.
     fetch_timeout: float = 20.0
+    #: HTTP: largest response body accepted, enforced while streaming.
     max_fetch_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     user_agent: str = "newsevents (+https://pypi.org/project/newsevents/)"
@@ -42,7 +43,7 @@ class Settings:
     #: Body text shorter than this (in characters) is "no article" rather than an article.
     min_text_chars: int = 1
     #: Near-duplicate threshold: estimated Jaccard similarity of word 5-gram shingles. Wire copies
-    #: with a changed headline or a few edited words score 0.85-0.99; different stories on one topic
+    #: with a changed headline or a few edited words score about 0.84-0.99; different stories on one topic
     #: stay below 0.3.
     near_duplicate_threshold: float = 0.8
 

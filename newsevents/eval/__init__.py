@@ -1,0 +1,6 @@
+"""Scorers and suites that measure newsevents against the shared gold data.
+
+Each suite returns a report dataclass with the numbers and the counts behind them; the floors
+they must stay above are pinned in ``eval/floors.toml`` at the repository root and checked by the
+test suite. :mod:`.extraction` scores article-body extraction on the scrapinghub benchmark.
+"""

@@ -1,0 +1,389 @@
+"""Stage 7, store: one DuckDB file holds runs, articles, their provenance and failures.
+
+DuckDB allows one writing process per file, so a :class:`Store` opened for writing owns the file
+until it is closed; another process trying to open it gets :class:`DatabaseLocked`. Each batch is
+one transaction: a process killed at any moment leaves the file as of its last committed batch
+(DuckDB replays its write-ahead log on the next open), and a rerun redoes the rest without
+storing anything twice, since articles are keyed by the content id of their text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Literal
+
+import duckdb
+import pyarrow as pa
+
+import newsevents
+from newsevents.config import Settings
+from newsevents.errors import DatabaseLocked, StoreError
+from newsevents.ingest.dedup import SIGNATURE_VERSION
+from newsevents.records import Article, Failure, RunSummary
+from newsevents.store import queries
+from newsevents.store.batch import BatchResult, Plan, Sketch, new_articles, plan_batch
+from newsevents.store.migrations import check_readable, migrate
+from newsevents.store.queries import encode_signature, registered
+
+RunStatus = Literal["running", "completed", "failed", "interrupted"]
+_FINAL_STATUSES = ("completed", "failed", "interrupted")
+
+
+class Store:
+    """An open newsevents database. Use :meth:`open`, as a context manager.
+
+    One connection, not shared between threads. Opening for writing applies pending migrations.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, path: Path, read_only: bool) -> None:
+        self._con = con
+        self.path = path
+        self.read_only = read_only
+
+    @classmethod
+    def open(cls, path: Path, *, read_only: bool = False) -> Store:
+        """Open (for writing: create and migrate) the database at ``path``."""
+        con = _connect(path, read_only=read_only)
+        try:
+            if read_only:
+                check_readable(con, path=path)
+            else:
+                migrate(con, path=path)
+        except BaseException as exc:
+            con.close()
+            if isinstance(exc, duckdb.Error):
+                raise StoreError(f"cannot open {path}: {exc}", source=str(path)) from exc
+            raise
+        return cls(con, path=path, read_only=read_only)
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- runs ------------------------------------------------------------------------------------
+
+    def start_run(self, *, command: str, sources: Sequence[str], settings: Settings) -> int:
+        """Record a new run as 'running' and return its id.
+
+        Any run still 'running' is marked 'interrupted': only one process writes at a time, so
+        such a row belongs to a process that died without finishing (killed, power cut).
+        """
+        with self._transaction("start a run"):
+            self._con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+            [(run_id,)] = self._con.execute(
+                """
+                INSERT INTO runs (started_at, command, sources, settings, code_version, status)
+                VALUES (?, ?, ?, ?, ?, 'running')
+                RETURNING id
+                """,
+                [_utc_now(), command, list(sources), _settings_json(settings), _version()],
+            ).fetchall()
+        return int(run_id)
+
+    def finish_run(
+        self, run_id: int, *, status: RunStatus, counts: RunSummary | None = None
+    ) -> None:
+        """Close run ``run_id``. ``counts`` replaces the counts kept batch by batch, if given."""
+        if status not in _FINAL_STATUSES:
+            raise ValueError(f"finish_run: status {status!r} is not one of {_FINAL_STATUSES}")
+        with self._transaction(f"finish run {run_id}"):
+            self._con.execute(
+                "UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
+                [status, _utc_now(), run_id],
+            )
+            if counts is not None:
+                self._set_counts(run_id, counts)
+
+    def _set_counts(self, run_id: int, counts: RunSummary) -> None:
+        self._con.execute(
+            """
+            UPDATE runs SET documents = ?, stored = ?, duplicates = ?, near_duplicates = ?,
+                failed = ?
+            WHERE id = ?
+            """,
+            [
+                counts.documents,
+                counts.stored,
+                counts.duplicates,
+                counts.near_duplicates,
+                counts.failed,
+                run_id,
+            ],
+        )
+
+    # -- writes ----------------------------------------------------------------------------------
+
+    def write_batch(
+        self,
+        run_id: int,
+        articles: Sequence[Article],
+        failures: Sequence[Failure],
+        *,
+        settings: Settings,
+    ) -> BatchResult:
+        """Store one batch in one transaction; an article already stored only gains a sighting.
+
+        Writing the same batch twice stores nothing the second time (every article is then a
+        ``duplicate``), so a rerun after a crash completes the job without doubles.
+        """
+        now = _utc_now()
+        with self._transaction(f"write a batch of run {run_id}"):
+            plan = self._plan(articles, threshold=settings.near_duplicate_threshold)
+            self._insert_new(plan, run_id=run_id, now=now)
+            self._insert("article_sightings", _sightings(articles, run_id=run_id, now=now))
+            self._insert("failures", _failures(failures, run_id=run_id))
+            result = plan.result(failed=len(failures))
+            self._add_counts(run_id, result, documents=len(articles) + len(failures))
+        return result
+
+    def _plan(self, articles: Sequence[Article], *, threshold: float) -> Plan:
+        existing = queries.existing_ids(self._con, [a.id for a in articles])
+        new = new_articles(articles, existing=existing)
+        sketches = {a.id: Sketch.of(a.text) for a in new}
+        targets = queries.stored_targets(self._con, _bands(sketches)) if sketches else {}
+        return plan_batch(
+            articles,
+            sketches=sketches,
+            stored_targets=targets,
+            threshold=threshold,
+            first_seq=queries.next_seq(self._con),
+        )
+
+    def _insert_new(self, plan: Plan, *, run_id: int, now: dt.datetime) -> None:
+        if not plan.new:
+            return
+        self._insert("articles", _articles(plan, run_id=run_id, now=now))
+        self._insert("article_signatures", _signatures(plan))
+        self._insert("article_bands", _bands({n.article.id: n.sketch for n in plan.new}))
+
+    def _insert(self, table: str, rows: pa.Table) -> None:
+        # Through Arrow: one INSERT ... SELECT per table, not one statement per row.
+        if rows.num_rows == 0:
+            return
+        columns = ", ".join(rows.column_names)
+        conflict = "OR IGNORE " if table == "article_sightings" else ""
+        with registered(self._con, "batch_rows", rows):
+            self._con.execute(
+                f"INSERT {conflict}INTO {table} ({columns}) SELECT {columns} FROM batch_rows"
+            )
+
+    def _add_counts(self, run_id: int, result: BatchResult, *, documents: int) -> None:
+        self._con.execute(
+            """
+            UPDATE runs SET documents = documents + ?, stored = stored + ?,
+                duplicates = duplicates + ?, near_duplicates = near_duplicates + ?,
+                failed = failed + ?
+            WHERE id = ?
+            """,
+            [
+                documents,
+                result.stored,
+                result.duplicates,
+                result.near_duplicates,
+                result.failed,
+                run_id,
+            ],
+        )
+
+    # -- reads -----------------------------------------------------------------------------------
+
+    def articles(
+        self,
+        *,
+        limit: int | None = None,
+        include_text: bool = False,
+        include_duplicates: bool = True,
+    ) -> pa.Table:
+        """Stored articles in ingest order (see :func:`queries.articles`)."""
+        return queries.articles(
+            self._con,
+            limit=limit,
+            include_text=include_text,
+            include_duplicates=include_duplicates,
+        )
+
+    def failures(self, *, run_id: int | None = None) -> pa.Table:
+        """Failures of run ``run_id`` (default: the latest run)."""
+        return queries.failures(self._con, run_id=run_id)
+
+    def runs(self) -> pa.Table:
+        """Every run, newest first."""
+        return queries.runs(self._con)
+
+    def article_count(self) -> int:
+        return queries.article_count(self._con)
+
+    def counts(self) -> dict[str, int]:
+        """How many articles, near_duplicates, sightings, failures and runs are stored."""
+        return queries.counts(self._con)
+
+    @contextmanager
+    def _transaction(self, what: str) -> Iterator[None]:
+        if self.read_only:
+            raise StoreError(f"cannot {what}: {self.path} is open read-only", source=str(self.path))
+        self._con.begin()
+        try:
+            yield
+        except BaseException as exc:
+            self._con.rollback()
+            if isinstance(exc, duckdb.Error):
+                message = f"could not {what} in {self.path}: {exc}"
+                raise StoreError(message, source=str(self.path)) from exc
+            raise
+        self._con.commit()
+
+
+def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise _open_error(path, exc) from exc
+
+
+_LOCK = re.compile(r"\block\b", re.IGNORECASE)
+_LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
+
+
+def _open_error(path: Path, exc: duckdb.Error) -> StoreError:
+    message = str(exc)
+    if _LOCK.search(message):
+        holder = _LOCK_HOLDER.search(message)
+        process = f" (process {holder.group(1)})" if holder else ""
+        return DatabaseLocked(
+            f"another newsevents process{process} is using {path}; "
+            "wait for it to finish or use another --db",
+            source=str(path),
+        )
+    if "not a valid DuckDB database" in message:
+        return StoreError(
+            f"{path} is not a DuckDB database (newsevents keeps its data in DuckDB files); "
+            "choose another --db",
+            source=str(path),
+        )
+    if "does not exist" in message:
+        return StoreError(f"{path}: no such database", source=str(path))
+    return StoreError(f"cannot open {path}: {message}", source=str(path))
+
+
+#: Article fields stored as they are, each a nullable string column.
+_TEXT_FIELDS = (
+    "id",
+    "external_id",
+    "url",
+    "title",
+    "published_from",
+    "source",
+    "original_source",
+    "author",
+    "language",
+    "text",
+    "origin",
+)
+
+
+def _articles(plan: Plan, *, run_id: int, now: dt.datetime) -> pa.Table:
+    items = [n.article for n in plan.new]
+    columns = {
+        name: pa.array([getattr(a, name) for a in items], pa.string()) for name in _TEXT_FIELDS
+    }
+    return pa.table(
+        {
+            **columns,
+            "seq": pa.array([n.seq for n in plan.new], pa.int64()),
+            "published": pa.array([a.published for a in items], pa.date32()),
+            "word_count": pa.array([len(a.text.split()) for a in items], pa.int32()),
+            "notes": pa.array([list(a.notes) for a in items], pa.list_(pa.string())),
+            "duplicate_of": pa.array([n.duplicate_of for n in plan.new], pa.string()),
+            "similarity": pa.array([n.similarity for n in plan.new], pa.float64()),
+            "first_run": pa.array([run_id] * len(items), pa.int64()),
+            "ingested_at": pa.array([now] * len(items), pa.timestamp("us")),
+        }
+    )
+
+
+def _signatures(plan: Plan) -> pa.Table:
+    return pa.table(
+        {
+            "article_id": pa.array([n.article.id for n in plan.new], pa.string()),
+            "version": pa.array([SIGNATURE_VERSION] * len(plan.new), pa.int16()),
+            "signature": pa.array(
+                [encode_signature(n.sketch.signature) for n in plan.new], pa.binary()
+            ),
+        }
+    )
+
+
+def _bands(sketches: dict[str, Sketch]) -> pa.Table:
+    ids = [article_id for article_id, sketch in sketches.items() for _ in sketch.bands]
+    buckets = [bucket for sketch in sketches.values() for bucket in sketch.bands]
+    band_numbers = [band for sketch in sketches.values() for band in range(len(sketch.bands))]
+    return pa.table(
+        {
+            "band": pa.array(band_numbers, pa.int16()),
+            "bucket": pa.array(buckets, pa.int64()),
+            "article_id": pa.array(ids, pa.string()),
+        }
+    )
+
+
+def _sightings(articles: Sequence[Article], *, run_id: int, now: dt.datetime) -> pa.Table:
+    # The same (article, origin) twice in one batch is one sighting; known ones are ignored.
+    pairs = list(dict.fromkeys((a.id, a.origin) for a in articles))
+    return pa.table(
+        {
+            "article_id": pa.array([article_id for article_id, _ in pairs], pa.string()),
+            "origin": pa.array([origin for _, origin in pairs], pa.string()),
+            "run_id": pa.array([run_id] * len(pairs), pa.int64()),
+            "seen_at": pa.array([now] * len(pairs), pa.timestamp("us")),
+        }
+    )
+
+
+def _failures(failures: Sequence[Failure], *, run_id: int) -> pa.Table:
+    return pa.table(
+        {
+            "run_id": pa.array([run_id] * len(failures), pa.int64()),
+            "source": pa.array([f.source for f in failures], pa.string()),
+            "stage": pa.array([f.stage for f in failures], pa.string()),
+            "error": pa.array([f.error for f in failures], pa.string()),
+            "message": pa.array([f.message for f in failures], pa.string()),
+            "transient": pa.array([f.transient for f in failures], pa.bool_()),
+            "failed_at": pa.array([_naive_utc(f.at) for f in failures], pa.timestamp("us")),
+        }
+    )
+
+
+def _settings_json(settings: Settings) -> str:
+    return json.dumps(dataclasses.asdict(settings), sort_keys=True)
+
+
+def _version() -> str:
+    return newsevents.__version__
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _naive_utc(moment: dt.datetime) -> dt.datetime:
+    # Stored as UTC without a zone; a naive time from a caller is taken to be UTC already.
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
