@@ -155,6 +155,10 @@ def failures(
     if not rows:
         out.print("No failures.")
         return
+    if not out.is_terminal:  # plain lines for pipes and scripts: never wrapped or cut
+        for row in rows:
+            sys.stdout.write(f"{row['source']}\t{row['stage']}\t{row['error']}\t{row['message']}\n")
+        return
     table = Table("source", "stage", "error", "message", show_lines=False)
     for row in rows:
         table.add_row(str(row["source"]), row["stage"], row["error"], row["message"])

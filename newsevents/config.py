@@ -31,7 +31,9 @@ class Settings:
     fetch_timeout: float = 20.0
     #: HTTP: largest response body accepted, enforced while streaming.
     max_fetch_bytes: int = 10 * 1024 * 1024
+    #: HTTP: redirects followed at most; each hop is checked like the first URL.
     max_redirects: int = 5
+    #: HTTP: the User-Agent sent, so site owners can tell who is fetching.
     user_agent: str = "newsevents (+https://pypi.org/project/newsevents/)"
     #: Refuse private, loopback and link-local addresses unless the user says otherwise.
     allow_private: bool = False

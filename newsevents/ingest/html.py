@@ -100,6 +100,16 @@ _NO_BODY = "no article body found in the page (front page or error page?)"
 _LANG_CODE = re.compile(r"^([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*$")
 
 
+#: trafilatura's fallback returns the link text of a page that is only navigation ("HomeNews").
+#: A body that short, with no sentence in it, is not an article.
+_MIN_WORDS_WITHOUT_SENTENCE = 20
+
+
+def _reads_as_article(text: str) -> bool:
+    words = len(text.split())
+    return words >= 3 and (words >= _MIN_WORDS_WITHOUT_SENTENCE or any(c in text for c in ".!?"))
+
+
 def extract_html(html: str, *, url: str | None = None) -> Extracted:
     """The article in ``html``: body text, title, date (and how it was found), site, author.
 
@@ -112,7 +122,7 @@ def extract_html(html: str, *, url: str | None = None) -> Extracted:
     document = _run_trafilatura(tree, url=url)
     title = _clean_field(document.title)
     text = _body_text(document.text or "", title=title)
-    if not text:
+    if not _reads_as_article(text):
         raise NoArticleContent(_NO_BODY)
     # 2. publication date
     published, published_from = find_published(tree, html=html, url=url or document.url)
