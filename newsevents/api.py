@@ -1,8 +1,8 @@
 """The Python API. The CLI and the web app are thin layers over these functions.
 
-    >>> from newsevents import api
-    >>> summary = api.ingest(["articles/"], db="news.duckdb")
-    >>> api.articles(db="news.duckdb").to_pandas()
+>>> from newsevents import api
+>>> summary = api.ingest(["articles/"], db="news.duckdb")
+>>> api.articles(db="news.duckdb").to_pandas()
 """
 
 from __future__ import annotations
@@ -72,7 +72,9 @@ def ingest(
     return summary
 
 
-def demo(*, db: Path | str = DEFAULT_DB, on_batch: pipeline.ProgressCallback | None = None) -> RunSummary:
+def demo(
+    *, db: Path | str = DEFAULT_DB, on_batch: pipeline.ProgressCallback | None = None
+) -> RunSummary:
     """Ingest the example articles bundled with newsevents (see examples/ATTRIBUTION.md)."""
     sources = sorted(str(p) for p in EXAMPLES.iterdir() if p.suffix in {".txt", ".jsonl"})
     return ingest(sources, db=db, command="demo", on_batch=on_batch)

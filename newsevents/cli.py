@@ -57,7 +57,9 @@ def ingest(
     allow_private: Annotated[
         bool, typer.Option(help="Allow fetching from private, loopback and link-local addresses.")
     ] = False,
-    batch_size: Annotated[int, typer.Option(min=1, help="Documents per database transaction.")] = Settings().batch_size,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Documents per database transaction.")
+    ] = Settings().batch_size,
 ) -> None:
     """Read SOURCES, extract the articles and store them in the database.
 
@@ -103,7 +105,11 @@ def read(
     for item in api.read(sources, settings=settings, published=_published(published)):
         if isinstance(item, Failure):
             failed += 1
-            err.print(f"failed: {item.source}: {item.error}: {item.message}", markup=False, highlight=False)
+            err.print(
+                f"failed: {item.source}: {item.error}: {item.message}",
+                markup=False,
+                highlight=False,
+            )
         else:
             sys.stdout.write(json.dumps(_article_json(item), ensure_ascii=False) + "\n")
     if failed:
@@ -174,15 +180,29 @@ def runs(db: DbOption = DEFAULT_DB) -> None:
     rows = api.runs(db=_existing(db)).to_pylist()
     table = Table("id", "started", "command", "status", "documents", "stored", "failed", "version")
     for row in rows:
-        table.add_row(*(str(row.get(k, "")) for k in (
-            "id", "started_at", "command", "status", "documents", "stored", "failed", "code_version"
-        )))
+        table.add_row(
+            *(
+                str(row.get(k, ""))
+                for k in (
+                    "id",
+                    "started_at",
+                    "command",
+                    "status",
+                    "documents",
+                    "stored",
+                    "failed",
+                    "code_version",
+                )
+            )
+        )
     out.print(table)
 
 
 @eval_app.command("extraction")
 def eval_extraction(
-    data: Annotated[Path | None, typer.Option(help="Folder with html/ and ground-truth.json.")] = None,
+    data: Annotated[
+        Path | None, typer.Option(help="Folder with html/ and ground-truth.json.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Body extraction on the scrapinghub benchmark: token precision, recall and F1 per page.
@@ -229,8 +249,12 @@ def _articles_table(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         title = (row.get("title") or "")[:70]
         table.add_row(
-            row["id"], row.get("published") or "", row.get("language") or "", title,
-            row.get("original_source") or row.get("source") or "", row.get("duplicate_of") or "",
+            row["id"],
+            row.get("published") or "",
+            row.get("language") or "",
+            title,
+            row.get("original_source") or row.get("source") or "",
+            row.get("duplicate_of") or "",
         )
     out.print(table)
     out.print(f"{len(rows)} article{'s' if len(rows) != 1 else ''}")
@@ -263,10 +287,14 @@ def _counts(summary: RunSummary) -> str:
 def _report(summary: RunSummary, *, db: Path) -> None:
     out.print(f"Run {summary.run_id} into {db}: {_counts(summary)}.", highlight=False)
     if summary.not_english:
-        out.print(f"{summary.not_english} articles are not in English: stored with their language; "
-                  "event coding will skip them.")
+        out.print(
+            f"{summary.not_english} articles are not in English: stored with their language; "
+            "event coding will skip them."
+        )
     if summary.failed:
-        out.print(f"{summary.failed} documents failed; see them with: newsevents failures --db {db}")
+        out.print(
+            f"{summary.failed} documents failed; see them with: newsevents failures --db {db}"
+        )
         raise typer.Exit(EXIT_FAILED_DOCUMENTS)
 
 
@@ -290,8 +318,12 @@ def main() -> None:
             sys.exit(exc.exit_code)
         if isinstance(exc, click.exceptions.Abort):
             sys.exit(1)
-        err.print(f"error: unexpected {type(exc).__name__}: {exc} (run with NEWSEVENTS_DEBUG=1 "
-                  "for the traceback, and please report it)", markup=False, highlight=False)
+        err.print(
+            f"error: unexpected {type(exc).__name__}: {exc} (run with NEWSEVENTS_DEBUG=1 "
+            "for the traceback, and please report it)",
+            markup=False,
+            highlight=False,
+        )
         if _debug():
             raise
         sys.exit(EXIT_ERROR)

@@ -11,7 +11,7 @@ DEFAULT_DB = Path("newsevents.duckdb")
 
 
 def shared_data_dir() -> Path:
-    """Where the third-party reference data lives (``NEWSEVENTS_SHARED_DATA`` or ``../shared/data``)."""
+    """Where the reference data lives: ``$NEWSEVENTS_SHARED_DATA``, else ``../shared/data``."""
     env = os.environ.get("NEWSEVENTS_SHARED_DATA")
     if env:
         return Path(env)
@@ -45,8 +45,8 @@ class Settings:
     #: Body text shorter than this (in characters) is "no article" rather than an article.
     min_text_chars: int = 1
     #: Near-duplicate threshold: estimated Jaccard similarity of word 5-gram shingles. Wire copies
-    #: with a changed headline or a few edited words score about 0.84-0.99; different stories on one topic
-    #: stay below 0.3.
+    #: with a changed headline or a few edited words score about 0.84-0.99;
+    #: different stories on one topic stay below 0.3.
     near_duplicate_threshold: float = 0.8
 
     def replace(self, **changes: object) -> Settings:

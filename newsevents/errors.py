@@ -5,7 +5,7 @@
     │   ├── EmptyDocument           nothing but whitespace
     │   ├── BinaryDocument          not text: NUL bytes, an image, an archive
     │   ├── DocumentTooLarge        over ``Settings.max_document_bytes``
-    │   ├── MalformedDocument       JSON/JSONL/feed/WARC that does not parse (line number in message)
+    │   ├── MalformedDocument       JSON/JSONL/feed/WARC that does not parse (names the line)
     │   ├── UnsupportedFormat       a file type newsevents does not read
     │   └── NoArticleContent        a page with no article body (a front page, an error page)
     ├── FetchError                  getting a URL failed

@@ -65,7 +65,7 @@ def _attempt(
         return process(item, settings=settings, published=published)
     except NewsEventsError as exc:
         return Failure.from_exception(exc, source=item.origin, stage="extract")
-    except Exception as exc:  # noqa: BLE001 - one broken document must not stop the batch
+    except Exception as exc:
         return Failure(
             source=item.origin,
             stage="extract",

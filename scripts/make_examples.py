@@ -30,13 +30,15 @@ def te3(data: Path) -> None:
         root = ET.parse(path).getroot()
         text = "".join(root.find("TEXT").itertext())
         paragraphs = [re.sub(r"\s+", " ", p).strip() for p in re.split(r"\n\s*\n", text)]
-        rows.append({
-            "id": root.findtext("DOCID").strip(),
-            "title": re.sub(r"\s+", " ", "".join(root.find("TITLE").itertext())).strip(),
-            "published": root.find("DCT/TIMEX3").get("value")[:10],
-            "source": "TempEval-3 platinum (" + path.stem.split("_")[0] + ")",
-            "text": "\n\n".join(p for p in paragraphs if p),
-        })
+        rows.append(
+            {
+                "id": root.findtext("DOCID").strip(),
+                "title": re.sub(r"\s+", " ", "".join(root.find("TITLE").itertext())).strip(),
+                "published": root.find("DCT/TIMEX3").get("value")[:10],
+                "source": "TempEval-3 platinum (" + path.stem.split("_")[0] + ")",
+                "text": "\n\n".join(p for p in paragraphs if p),
+            }
+        )
     _write_jsonl(EXAMPLES / "te3-platinum.jsonl", rows)
 
 
@@ -47,8 +49,14 @@ def wikinews(data: Path) -> None:
     rows = []
     for url, texts in list(pieces.items())[:WIKINEWS_ARTICLES]:
         title = url.rsplit("/", 1)[-1].replace("_", " ")
-        rows.append({"url": url, "title": title, "source": "Wikinews",
-                     "text": "\n\n".join(t.strip() for t in texts)})
+        rows.append(
+            {
+                "url": url,
+                "title": title,
+                "source": "Wikinews",
+                "text": "\n\n".join(t.strip() for t in texts),
+            }
+        )
     _write_jsonl(EXAMPLES / "wikinews.jsonl", rows)
 
 

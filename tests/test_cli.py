@@ -43,8 +43,17 @@ def test_read_seed_prints_clean_article_json(seed: Path):
     assert result.exit_code == 0, result.output
     [line] = result.stdout.splitlines()
     article = json.loads(line)
-    assert set(article) >= {"id", "url", "title", "published", "published_from", "source",
-                            "original_source", "language", "text"}
+    assert set(article) >= {
+        "id",
+        "url",
+        "title",
+        "published",
+        "published_from",
+        "source",
+        "original_source",
+        "language",
+        "text",
+    }
     assert article["title"] == SEED_TITLE
     assert article["published"] == "2025-03-27"
     assert article["published_from"] == "metadata"
@@ -83,7 +92,9 @@ def test_bad_inputs_are_recorded_and_the_good_ones_stored(fixtures: Path, tmp_pa
     assert failures["lines.jsonl:2"] == "MalformedDocument"
     stored = dict(query(db, "select regexp_extract(origin, '[^/]+$'), language from articles"))
     assert stored["spanish.txt"] == "es"
-    assert {"article.html", "story.txt", "latin1.txt", "utf8-bad-byte.txt", "lines.jsonl:1"} <= set(stored)
+    assert {"article.html", "story.txt", "latin1.txt", "utf8-bad-byte.txt", "lines.jsonl:1"} <= set(
+        stored
+    )
     notes = query(db, "select notes from articles where origin like '%utf8-bad-byte.txt'")
     assert "invalid UTF-8 replaced" in notes[0][0][0]
     shown = invoke("failures", "--db", str(db))
@@ -100,7 +111,7 @@ def test_oversized_file_is_recorded(fixtures: Path, tmp_path: Path):
 
 
 class _Pages(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         if self.path == "/loop":
             self.send_response(302)
             self.send_header("Location", "/loop")
@@ -155,7 +166,10 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path):
     env = {**os.environ, "COLUMNS": "200"}
     result = subprocess.run(
         [sys.executable, "-m", "newsevents", "articles", "--db", str(tmp_path / "none.duckdb")],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
@@ -165,7 +179,9 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path):
 def test_bad_published_option_is_a_clear_error(seed: Path, tmp_path: Path):
     result = subprocess.run(
         [sys.executable, "-m", "newsevents", "read", str(seed), "--published", "yesterday"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
 
@@ -179,9 +195,20 @@ def test_killed_run_resumes_with_every_article_exactly_once(tmp_path: Path):
         words = " ".join(f"w{i}x{j}" for j in range(60))
         (folder / f"{i:04d}.txt").write_text(f"Story number {i} reports that {words}.")
     db = tmp_path / "news.duckdb"
-    command = [sys.executable, "-m", "newsevents", "ingest", str(folder), "--db", str(db),
-               "--batch-size", "10"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    command = [
+        sys.executable,
+        "-m",
+        "newsevents",
+        "ingest",
+        str(folder),
+        "--db",
+        str(db),
+        "--batch-size",
+        "10",
+    ]
+    process = subprocess.Popen(
+        command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    )
     seen = 0
     deadline = time.monotonic() + 120
     while seen < 5 and time.monotonic() < deadline:  # wait for a few committed batches

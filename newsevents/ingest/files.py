@@ -131,7 +131,9 @@ def inflate(data: bytes, *, limit: int, name: str) -> bytes:
     return out
 
 
-def _documents_from_bytes(path: Path, data: bytes, *, kind: str, settings: Settings) -> Iterator[Item]:
+def _documents_from_bytes(
+    path: Path, data: bytes, *, kind: str, settings: Settings
+) -> Iterator[Item]:
     if not data.strip():
         raise EmptyDocument(f"{path}: the file is empty")
     binary = sniff_binary(data)
@@ -170,7 +172,9 @@ def _feed_documents(path: Path, data: bytes, *, settings: Settings) -> Iterator[
     yield from documents_from_feed(data, origin=str(path), settings=settings)
 
 
-def _json_documents(path: Path, text: str, *, notes: tuple[str, ...], settings: Settings) -> Iterator[Item]:
+def _json_documents(
+    path: Path, text: str, *, notes: tuple[str, ...], settings: Settings
+) -> Iterator[Item]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -245,7 +249,9 @@ def document_from_object(value: Any, *, origin: str, notes: tuple[str, ...] = ()
     if not _nonblank(content):
         raise EmptyDocument(f"{origin}: the object has no non-empty 'text' or 'html' field")
     meta, meta_notes = meta_from_mapping(value, origin=origin)
-    return RawDocument(origin=origin, content=content, format=fmt, meta=meta, notes=notes + meta_notes)  # type: ignore[arg-type]
+    return RawDocument(
+        origin=origin, content=content, format=fmt, meta=meta, notes=notes + meta_notes
+    )  # type: ignore[arg-type]
 
 
 def _nonblank(value: Any) -> bool:
@@ -265,7 +271,9 @@ def _sidecar_meta(path: Path) -> DocumentMeta:
     return meta
 
 
-def meta_from_mapping(value: Mapping[str, Any], *, origin: str) -> tuple[DocumentMeta, tuple[str, ...]]:
+def meta_from_mapping(
+    value: Mapping[str, Any], *, origin: str
+) -> tuple[DocumentMeta, tuple[str, ...]]:
     """Read the optional metadata fields of a JSON object; bad values are noted and ignored."""
     fields: dict[str, Any] = {}
     notes: list[str] = []

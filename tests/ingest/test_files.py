@@ -41,7 +41,12 @@ def test_bad_file_is_a_failure_with_its_reason(fixtures: Path, name: str, error:
 
 def test_jsonl_bad_lines_name_their_line_and_good_lines_survive(fixtures: Path):
     items = read(fixtures / "inputs" / "lines.jsonl")
-    by_line = {item.origin.rsplit(":", 1)[1] if isinstance(item, RawDocument) else item.source.rsplit(":", 1)[1]: item for item in items}
+    by_line = {
+        item.origin.rsplit(":", 1)[1]
+        if isinstance(item, RawDocument)
+        else item.source.rsplit(":", 1)[1]: item
+        for item in items
+    }
     assert sorted(by_line) == ["1", "2", "3", "4", "5"]
     assert isinstance(by_line["1"], RawDocument)
     assert by_line["1"].meta.published == dt.date(2024, 5, 3)
@@ -111,9 +116,15 @@ def test_json_feed_file_is_read_as_a_feed(tmp_path: Path):
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": "Example",
-        "items": [{"id": "1", "url": "https://example.org/1", "title": "One",
-                   "content_text": "Full text of the story. " * 40,
-                   "date_published": "2024-01-02T10:00:00Z"}],
+        "items": [
+            {
+                "id": "1",
+                "url": "https://example.org/1",
+                "title": "One",
+                "content_text": "Full text of the story. " * 40,
+                "date_published": "2024-01-02T10:00:00Z",
+            }
+        ],
     }
     (tmp_path / "feed.json").write_text(json.dumps(feed))
     [doc] = read(tmp_path / "feed.json")
@@ -128,8 +139,16 @@ def test_json_feed_file_is_read_as_a_feed(tmp_path: Path):
         (b"plain ascii", "plain ascii", None),
         ("Bogotá".encode(), "Bogotá", None),
         ("\ufeffBogotá".encode(), "Bogotá", None),
-        ("Bogotá and Medellín ".encode() * 3 + b"\xff", None, "invalid UTF-8 replaced (1 character)"),
-        ('<meta charset="windows-1252"><p>Caf\xe9</p>'.encode("cp1252"), '<meta charset="windows-1252"><p>Café</p>', "declared charset windows-1252"),
+        (
+            "Bogotá and Medellín ".encode() * 3 + b"\xff",
+            None,
+            "invalid UTF-8 replaced (1 character)",
+        ),
+        (
+            '<meta charset="windows-1252"><p>Caf\xe9</p>'.encode("cp1252"),
+            '<meta charset="windows-1252"><p>Café</p>',
+            "declared charset windows-1252",
+        ),
     ],
 )
 def test_decode_bytes(data: bytes, text: str | None, note: str | None):
