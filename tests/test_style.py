@@ -1,4 +1,4 @@
-"""The code passes the project's linter (ruff's config in pyproject.toml: no print outside the CLI)."""
+"""The code passes the project's linter (ruff, configured in pyproject.toml)."""
 
 from __future__ import annotations
 
