@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from newsevents import pipeline
 from newsevents.config import DEFAULT_DB, Settings
-from newsevents.errors import NewsEventsError
 from newsevents.ingest import read_documents
 from newsevents.records import Article, Failure, RunSummary
 from newsevents.store import Store
@@ -33,13 +32,7 @@ def read(
     """Stage 1 only, no database: each document as an Article, or a Failure saying why not."""
     settings = settings or Settings()
     for item in read_documents(sources, settings=settings):
-        if isinstance(item, Failure):
-            yield item
-            continue
-        try:
-            yield pipeline.process(item, settings=settings, published=published)
-        except NewsEventsError as exc:
-            yield Failure.from_exception(exc, source=item.origin, stage="extract")
+        yield pipeline.attempt(item, settings=settings, published=published)
 
 
 def ingest(

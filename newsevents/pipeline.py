@@ -50,15 +50,16 @@ def run(
     batch = _Batch()
     total = RunSummary(run_id=run_id)
     for item in read_documents(sources, settings=settings):
-        batch.add(_attempt(item, settings=settings, published=published))
+        batch.add(attempt(item, settings=settings, published=published))
         if len(batch) >= settings.batch_size:
             total = _flush(batch, store=store, total=total, settings=settings, on_batch=on_batch)
     return _flush(batch, store=store, total=total, settings=settings, on_batch=on_batch)
 
 
-def _attempt(
-    item: RawDocument | Failure, *, settings: Settings, published: dt.date | None
+def attempt(
+    item: RawDocument | Failure, *, settings: Settings, published: dt.date | None = None
 ) -> Article | Failure:
+    """:func:`process` on one document, or the Failure that says why it could not be used."""
     if isinstance(item, Failure):
         return item
     try:

@@ -169,10 +169,11 @@ def _load_gold(data_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def _predict(data_dir: Path, page: str, *, url: str | None) -> tuple[str, str | None]:
-    from newsevents.ingest.html import decode_html_bytes, extract_html
+    from newsevents.ingest.decode import decode_bytes
+    from newsevents.ingest.html import extract_html
 
     data = gzip.decompress((data_dir / "html" / f"{page}.html.gz").read_bytes())
-    html, _notes = decode_html_bytes(data)
+    html, _notes = decode_bytes(data)
     try:
         return extract_html(html, url=url).text, None
     except NewsEventsError as exc:

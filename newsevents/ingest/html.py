@@ -138,18 +138,6 @@ def extract_html(html: str, *, url: str | None = None) -> Extracted:
     )
 
 
-def decode_html_bytes(data: bytes) -> tuple[str, list[str]]:
-    """Decode a page's bytes exactly as every source does, with notes on what was repaired.
-
-    A byte-order mark, then strict UTF-8, then the charset the page declares in ``<meta>``, then
-    charset_normalizer's guess; notes such as ``"invalid UTF-8 replaced (3 characters)"``.
-    """
-    from newsevents.ingest.decode import decode_bytes
-
-    text, notes = decode_bytes(data)
-    return text, list(notes)
-
-
 # --- 0. parsing ---------------------------------------------------------------------------------
 
 

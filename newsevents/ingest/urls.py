@@ -391,16 +391,6 @@ def _looks_like_html(body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or b"<body" in head
 
 
-def decode_body(body: bytes, *, content_type: str | None) -> tuple[str, tuple[str, ...]]:
-    """Decode a fetched or archived body exactly as files are decoded, with notes on repairs.
-
-    The rules are :func:`newsevents.ingest.decode.decode_bytes`: a byte-order mark; strict
-    UTF-8; the charset of ``content_type`` (a full Content-Type header) or of the page's
-    ``<meta>``; then charset_normalizer. Invalid bytes are replaced and a note says so.
-    """
-    return decode_bytes(body, content_type=content_type)
-
-
 # --- many URLs ----------------------------------------------------------------------------------
 
 
@@ -463,7 +453,7 @@ def _feed_documents(
 
 def _document(fetched: Fetched, *, kind: Kind, meta: DocumentMeta | None) -> RawDocument:
     header = fetched.header("Content-Type")
-    text, notes = decode_body(fetched.body, content_type=header)
+    text, notes = decode_bytes(fetched.body, content_type=header)
     if not text.strip():
         raise EmptyDocument(f"{fetched.url}: the server sent an empty page", source=fetched.url)
     # The page's own address wins (it is where the redirects ended); what a feed said about

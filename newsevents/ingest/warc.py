@@ -26,8 +26,8 @@ from newsevents.errors import (
     MalformedDocument,
     NewsEventsError,
 )
+from newsevents.ingest.decode import decode_bytes
 from newsevents.ingest.feeds import media_type
-from newsevents.ingest.urls import decode_body
 from newsevents.records import DocumentMeta, Failure, RawDocument
 
 Item = RawDocument | Failure
@@ -118,7 +118,7 @@ def _page(record: Any, *, origin: str, settings: Settings) -> RawDocument | None
         return None
     url = record.rec_headers.get_header("WARC-Target-URI")
     body = _bounded_body(record, origin=origin, url=url, limit=settings.max_document_bytes)
-    text, notes = decode_body(body, content_type=content_type)
+    text, notes = decode_bytes(body, content_type=content_type)
     if not text.strip():
         raise EmptyDocument(f"{origin} ({url}): the captured page is empty")
     return RawDocument(

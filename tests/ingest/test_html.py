@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from newsevents.errors import MalformedDocument, NoArticleContent
+from newsevents.ingest.decode import decode_bytes
 from newsevents.ingest.html import (
     Extracted,
     date_in_url,
     declared_language,
-    decode_html_bytes,
     extract_html,
     states_day,
 )
@@ -261,10 +261,10 @@ def test_bare_fragment_is_read_as_a_page() -> None:
         ),
     ],
 )
-def test_decode_html_bytes(data: bytes, text: str, noted: bool) -> None:
-    decoded, notes = decode_html_bytes(data)
+def test_decode_bytes_for_pages(data: bytes, text: str, noted: bool) -> None:
+    decoded, notes = decode_bytes(data)
     assert decoded == text
-    assert isinstance(notes, list) and bool(notes) is noted
+    assert bool(notes) is noted
 
 
 @pytest.mark.shared_data
@@ -275,6 +275,6 @@ def test_benchmark_pages_extract(shared_data: Path) -> None:
     gold = json.loads((data_dir / "ground-truth.json").read_text(encoding="utf-8"))
     for page_id in sorted(gold)[:20]:
         data = gzip.decompress((data_dir / "html" / f"{page_id}.html.gz").read_bytes())
-        extracted = extract_html(decode_html_bytes(data)[0], url=gold[page_id]["url"])
+        extracted = extract_html(decode_bytes(data)[0], url=gold[page_id]["url"])
         assert isinstance(extracted, Extracted) and extracted.text
         assert extracted.published_from in (None, "html-meta", "html-text", "url")

@@ -37,7 +37,8 @@ from newsevents.errors import (
     UnsupportedContentType,
 )
 from newsevents.ingest import netguard, urls
-from newsevents.ingest.urls import decode_body, documents_from_feed, fetch, fetch_documents
+from newsevents.ingest.decode import decode_bytes
+from newsevents.ingest.urls import documents_from_feed, fetch, fetch_documents
 from newsevents.records import Failure, RawDocument
 
 LOOPBACK = {"127.0.0.1", "::1"}
@@ -533,8 +534,10 @@ def test_real_resolver_reads_numeric_hosts_without_dns():
         ("Bogotá y Medellín ".encode() * 3 + b"\xff", "text/html", "Medellín", "invalid UTF-8"),
     ],
 )
-def test_decode_body(body: bytes, content_type: str | None, text: str, note: str | None):
-    decoded, notes = decode_body(body, content_type=content_type)
+def test_decode_bytes_for_fetched_bodies(
+    body: bytes, content_type: str | None, text: str, note: str | None
+):
+    decoded, notes = decode_bytes(body, content_type=content_type)
     assert text in decoded
     assert (note in " ".join(notes)) if note else notes == ()
 
