@@ -2,7 +2,7 @@
 
 >>> from newsevents import api
 >>> summary = api.ingest(["articles/"], db="news.duckdb")
->>> api.articles(db="news.duckdb").to_pandas()
+>>> api.articles(db="news.duckdb").to_pylist()  # an Arrow table; .to_pandas() with pandas
 """
 
 from __future__ import annotations
