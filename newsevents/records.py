@@ -123,3 +123,114 @@ class RunSummary:
     failed: int = 0
     not_english: int = 0
     status: str = "completed"
+
+
+# Stages 3-6: actors, events, dates, places.
+
+#: What an event's text says about whether it happened, from the coder's reading of the sentence.
+MODALITIES = (
+    "asserted",  # it happened or is happening ("Noem visited Colombia")
+    "planned",  # scheduled or expected ("is scheduled to meet", "will travel on Friday")
+    "intended",  # wanted, sought, threatened as an aim ("wants to meet", "seeks talks")
+    "hypothetical",  # conditional or possible ("could impose", "if they attack")
+    "negated",  # said not to happen ("did not meet", "refused to sign" is coded as its own act)
+    "reported",  # only in someone's statement ("X said Y attacked Z"): the event is Y → Z
+)
+
+#: How precise an event's date is. "publication": the text gives no time; the article's date is
+#: used. ``None`` (no date at all) when the article has no publication date either.
+DATE_PRECISIONS = ("day", "week", "month", "year", "publication")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """One mention of an actor in an article, coded.
+
+    ``text`` is the mention as written ("she", "Colombia's Foreign Minister"); ``name`` the
+    canonical name of what it refers to after coreference ("Kristi Noem", "Colombia"); ``code``
+    the CAMEO actor code ("USAGOV"), made of ``country`` (ISO alpha-3, or a non-state root such as
+    IGO; ``None`` when unknown) and ``sector`` (the first sector code, e.g. GOV; ``None`` for a
+    country or people as a whole). ``resolved_by`` says how: ``dictionary`` (a named actor with a
+    role on the article's date), ``country`` (a country name, demonym, capital), ``agent`` (a role
+    noun such as "police", with its country from the phrase), ``entity`` (a named entity no table
+    knows), ``coreference`` (a later mention: pronoun, surname, title). ``start``/``end`` are
+    character offsets in the article text.
+    """
+
+    text: str
+    name: str
+    code: str
+    country: str | None
+    sector: str | None
+    resolved_by: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place resolved to a gazetteer entry (filled by stage 6)."""
+
+    name: str
+    country: str | None
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geonameid: int | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Who did what to whom, in one sentence of one article, coded.
+
+    ``cameo`` is the zero-padded CAMEO code ("042"); ``root`` its first two digits; ``quad_class``
+    and ``goldstein`` from GDELT's tables; ``plover_*`` from the CAMEO-to-PLOVER crosswalk.
+    ``sentence_start``/``action_start``/``action_end`` are character offsets in the article text
+    (source and target carry their own). ``mentions`` counts the sentences of the article that
+    report this same event (a summary paragraph's repeat adds a mention, not an event).
+    ``reported_by`` is the speaker when the event is only in someone's statement.
+    ``id`` is derived from the article, the coder and the event's content, so re-coding the same
+    article with the same coder gives the same ids.
+    """
+
+    id: str
+    article_id: str
+    source: Actor
+    target: Actor | None
+    cameo: str
+    root: str
+    quad_class: int
+    goldstein: float
+    plover_type: str | None
+    plover_mode: str | None
+    plover_context: str | None
+    modality: str
+    sentence: str
+    sentence_start: int
+    action_start: int
+    action_end: int
+    confidence: float
+    coder: str
+    date: dt.date | None = None
+    date_precision: str | None = None
+    location: Location | None = None
+    reported_by: Actor | None = None
+    mentions: int = 1
+
+    @property
+    def sentence_end(self) -> int:
+        return self.sentence_start + len(self.sentence)
+
+
+@dataclass(frozen=True, slots=True)
+class CodedArticle:
+    """Stages 1-6's output for one document: the article and the events coded from it.
+
+    ``events`` is empty for an article that is not English or that reports no event; ``coder``
+    names the coder that ran (``None`` when none did, e.g. a Spanish article).
+    """
+
+    article: Article
+    events: tuple[Event, ...] = ()
+    coder: str | None = None

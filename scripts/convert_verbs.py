@@ -44,7 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from newsevents.config import shared_data_dir  # noqa: E402
-from newsevents.events.ontology import InvalidCameoCode, cameo  # noqa: E402
+from newsevents.errors import InvalidCameoCode  # noqa: E402
+from newsevents.events.ontology import cameo  # noqa: E402
 from newsevents.events.patterns import COLUMNS, NULL_CODE, SYNSET_COLUMNS  # noqa: E402
 from newsevents.events.tables import format_table  # noqa: E402
 

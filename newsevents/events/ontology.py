@@ -26,8 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from newsevents.errors import UsageError
-from newsevents.events.tables import DataFileError, Row, data_file, read_table
+from newsevents.errors import DataFileError, InvalidCameoCode, UnknownPloverName
+from newsevents.events.tables import Row, data_file, read_table
 
 #: The sixteen PLOVER event types, from cooperation to violence.
 PLOVER_TYPES = (
@@ -55,14 +55,6 @@ _CODE_FORM = re.compile(r"(0[1-9]|1[0-9]|20)[0-9]{0,2}")
 _CAMEO_COLUMNS = ("code", "root", "name", "description", "goldstein", "quad_class", "phoenix_class")
 _PLOVER_COLUMNS = ("code", "plover_type", "plover_mode", "plover_context", "note")
 _NAME_COLUMNS = ("name", "current", "status", "note")
-
-
-class InvalidCameoCode(UsageError, ValueError):
-    """Not a CAMEO code: wrong type, not zero-padded, or not in the CAMEO table."""
-
-
-class UnknownPloverName(UsageError, ValueError):
-    """Not a PLOVER event type name, current or draft."""
 
 
 @dataclass(frozen=True, slots=True)

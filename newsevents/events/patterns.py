@@ -51,8 +51,9 @@ from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from newsevents.events.ontology import InvalidCameoCode, cameo
-from newsevents.events.tables import DataFileError, Row, data_file, read_table
+from newsevents.errors import DataFileError, InvalidCameoCode
+from newsevents.events.ontology import cameo
+from newsevents.events.tables import Row, data_file, read_table
 
 COLUMNS = (
     "verb_lemma",

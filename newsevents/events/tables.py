@@ -20,14 +20,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from newsevents.errors import NewsEventsError
-
-
-class DataFileError(NewsEventsError, ValueError):
-    """A data table is malformed or holds a bad value; the message names the file and line.
-
-    Terminal: the file must be fixed. (Belongs under ``NewsEventsError`` in ``errors.py``.)
-    """
+from newsevents.errors import DataFileError
 
 
 @dataclass(frozen=True, slots=True)

@@ -371,7 +371,8 @@ def _failures(failures: Sequence[Failure], *, run_id: int) -> pa.Table:
 
 
 def _settings_json(settings: Settings) -> str:
-    return json.dumps(dataclasses.asdict(settings), sort_keys=True)
+    # Paths (user dictionary files) are recorded as the strings the user gave.
+    return json.dumps(dataclasses.asdict(settings), sort_keys=True, default=str)
 
 
 def _version() -> str:

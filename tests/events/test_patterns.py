@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from newsevents.errors import DataFileError
 from newsevents.events.ontology import cameo
 from newsevents.events.patterns import (
     COLUMNS,
@@ -16,7 +17,6 @@ from newsevents.events.patterns import (
     Patterns,
     load_patterns,
 )
-from newsevents.events.tables import DataFileError
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "newsevents" / "data" / "patterns"

@@ -268,7 +268,7 @@ def test_run_is_recorded_with_counts_kept_batch_by_batch(store: Store):
         ["a/", "b.txt"],
         __version__,
     )
-    assert json.loads(row["settings"]) == asdict(settings)
+    assert json.loads(row["settings"]) == json.loads(json.dumps(asdict(settings), default=str))
     store.finish_run(run_id, status="completed")
     [row] = store.runs().to_pylist()
     assert row["status"] == "completed" and row["finished_at"] >= row["started_at"]
