@@ -57,10 +57,13 @@ class Settings:
     nlp_batch_size: int = 32
     #: The event coder (stage 4), by its versioned name.
     coder: str = "rules.v1"
-    #: Sentences coded per document at most; the rest of a longer document is not coded and the
-    #: article says so in its notes. A news article rarely has 200; a book-length dump would tie
-    #: up a worker for minutes.
-    max_sentences: int = 2000
+    #: Characters of an article's text parsed and coded at most (about 2,000 sentences); the
+    #: rest is stored but not coded. A news article is rarely over 20,000; a book-length dump
+    #: would tie up a worker for minutes and spaCy's memory grows with the text.
+    max_coded_chars: int = 200_000
+    #: Also return events whose source actor could not be coded (``source.code == ""``). Off for
+    #: stored data (an event needs a source); on to classify a sentence by its action alone.
+    keep_unresolved: bool = False
     #: Extra actor dictionary files (same formats as newsevents/data/actors), loaded after the
     #: shipped tables so their entries win.
     actor_files: tuple[Path, ...] = ()

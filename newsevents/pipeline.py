@@ -1,40 +1,159 @@
 """The stage sequence, and nothing else.
 
-    1. ingest   a source yields raw documents; each becomes an Article (newsevents.ingest)
-    2. nlp      sentences, tokens, parse, entities                     (next issue)
-    3. actors   mentions become coded actors                           (next issue)
-    4. events   sentences become coded events                          (next issue)
-    5. time     each event's date                                      (later issue)
-    6. places   each event's place                                     (later issue)
-    7. store    batches of results into DuckDB (newsevents.store)
+    1. ingest   a source yields raw documents; each becomes an Article  (newsevents.ingest)
+    2. nlp      sentences, tokens, parse, entities, a batch at a time   (newsevents.nlp)
+    3. actors   mentions become coded actors, with coreference          (newsevents.actors)
+    4. events   sentences become coded events                           (newsevents.events)
+    5. time     each event's date                                        (newsevents.time)
+    6. places   each event's place                                       (later issue)
+    7. store    batches of results into DuckDB                           (newsevents.store)
 
-Stages 1-6 are a pure function of one document (:func:`process`), so they can run in any process;
-only stage 7 writes (:func:`run`). A document that fails any stage becomes a Failure and the batch
-goes on.
+Stages 1-6 are a pure function of a batch of documents (:func:`process_batch`), so they can run
+in any process; only stage 7 writes (:func:`run`). A document that fails any stage becomes a
+Failure and the batch goes on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
+from typing import TYPE_CHECKING
 
+from newsevents import nlp
 from newsevents.config import Settings
 from newsevents.errors import NewsEventsError
 from newsevents.ingest import read_documents
 from newsevents.ingest.article import to_article
-from newsevents.records import Article, Failure, RawDocument, RunSummary
+from newsevents.records import (
+    Article,
+    CodedArticle,
+    DocumentMeta,
+    Event,
+    Failure,
+    RawDocument,
+    RunSummary,
+)
 from newsevents.store import Store
 
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
 ProgressCallback = Callable[[RunSummary], None]
+Item = RawDocument | Failure
 
 
-def process(raw: RawDocument, *, settings: Settings, published: dt.date | None = None) -> Article:
-    """Stages 1-6 on one document."""
-    # 1. ingest: extract or clean the body, settle the metadata, derive the id
-    article = to_article(raw, settings=settings, published=published)
-    # 2-6 arrive with the next issues; they will skip articles that are not English.
-    return article
+def process_batch(
+    items: Sequence[Item], *, settings: Settings, published: dt.date | None = None
+) -> list[CodedArticle | Failure]:
+    """Stages 1-6 on a batch of documents, in order: one CodedArticle or Failure per item."""
+    # 1. ingest: extract or clean each body, settle the metadata, derive the id
+    results: list[CodedArticle | Failure | Article] = [
+        attempt(item, settings=settings, published=published) for item in items
+    ]
+    codable = [i for i, r in enumerate(results) if isinstance(r, Article) and _codable(r)]
+    # 2. nlp: one nlp.pipe over the batch (only English articles are coded)
+    texts = [coded_text(results[i], settings=settings) for i in codable]  # type: ignore[arg-type]
+    docs = nlp.parse(texts, model=settings.model, batch_size=settings.nlp_batch_size)
+    for i, doc in zip(codable, docs, strict=True):
+        results[i] = _attempt_code(results[i], doc, settings=settings)  # type: ignore[arg-type]
+    return [CodedArticle(r) if isinstance(r, Article) else r for r in results]
+
+
+def _attempt_code(article: Article, doc: Doc, *, settings: Settings) -> CodedArticle | Failure:
+    try:
+        return code_article(article, doc, settings=settings)
+    except Exception as exc:
+        message = str(exc) if isinstance(exc, NewsEventsError) else f"unexpected error: {exc}"
+        return Failure(
+            source=article.origin,
+            stage="code",
+            error=type(exc).__name__,
+            message=f"{message} (article {article.id})",
+        )
+
+
+def code_article(article: Article, doc: Doc, *, settings: Settings) -> CodedArticle:
+    """Stages 3-6 on one parsed article."""
+    from newsevents.actors.dictionaries import load_dictionaries
+    from newsevents.actors.resolve import resolve_actors
+    from newsevents.events.coders import get_coder
+    from newsevents.time import date_events
+
+    coder = get_coder(settings.coder, settings=settings)
+    dictionaries = load_dictionaries(extra=settings.actor_files)
+    # 3. actors: every mention coded, later mentions resolved to the first
+    actors = resolve_actors(doc, on=article.published, dictionaries=dictionaries)
+    # 4. events: patterns over each sentence's parse; repeats merged into one event
+    events = coder.code(article, doc, actors)
+    # 5. time: each event's date from the expressions governing it
+    events = date_events(events, doc, published=article.published)
+    # 6. places: the next issue resolves each event's place; until then none
+    return CodedArticle(article, tuple(events), coder=coder.name)
+
+
+def coded_text(article: Article, *, settings: Settings) -> str:
+    """The part of the article that is parsed and coded: all of it up to
+    ``Settings.max_coded_chars``, cut at the last paragraph or sentence end before the cap."""
+    text = article.text
+    if len(text) <= settings.max_coded_chars:
+        return text
+    head = text[: settings.max_coded_chars]
+    cut = max(head.rfind("\n"), head.rfind(". "))
+    return head[: cut + 1] if cut > 0 else head
+
+
+def _codable(article: Article) -> bool:
+    return article.is_english and bool(article.text.strip())
+
+
+def code_documents(
+    sources: Iterable[str], *, settings: Settings, published: dt.date | None = None
+) -> Iterator[CodedArticle | Failure]:
+    """Stages 1-6 on every document of ``sources``, without a database, in input order."""
+    yield from code_items(
+        read_documents(sources, settings=settings), settings=settings, published=published
+    )
+
+
+def code_items(
+    items: Iterable[Item], *, settings: Settings, published: dt.date | None = None
+) -> Iterator[CodedArticle | Failure]:
+    """:func:`process_batch` over ``items`` in batches of ``Settings.batch_size``."""
+    it = iter(items)
+    while batch := list(islice(it, settings.batch_size)):
+        yield from process_batch(batch, settings=settings, published=published)
+
+
+def code_texts(
+    texts: Iterable[str],
+    *,
+    settings: Settings,
+    published: dt.date | Sequence[dt.date | None] | None = None,
+    include_unresolved: bool = False,
+) -> Iterator[tuple[Event, ...]]:
+    """The events of each plain text, in order (for scoring against gold sentences).
+
+    ``published`` is one date for all texts or a sequence with one per text. With
+    ``include_unresolved`` the coder also returns events whose source actor it could not code
+    (``source.code == ""``): the action alone, enough to classify a sentence.
+    """
+    texts = list(texts)
+    dates = list(published) if isinstance(published, Sequence) else [published] * len(texts)
+    if include_unresolved:
+        settings = settings.replace(keep_unresolved=True)
+    items = (
+        RawDocument(
+            origin=f"text:{n}",
+            content=text,
+            format="text",
+            meta=DocumentMeta(published=day, published_from="user" if day else None),
+        )
+        for n, (text, day) in enumerate(zip(texts, dates, strict=True))
+    )
+    for result in code_items(items, settings=settings):
+        yield result.events if isinstance(result, CodedArticle) else ()
 
 
 def run(
@@ -46,24 +165,24 @@ def run(
     published: dt.date | None = None,
     on_batch: ProgressCallback | None = None,
 ) -> RunSummary:
-    """Every document of ``sources`` through :func:`process`, then 7. store, in batches."""
+    """Every document of ``sources`` through stages 1-6, then 7. store, in batches."""
     batch = _Batch()
     total = RunSummary(run_id=run_id)
-    for item in read_documents(sources, settings=settings):
-        batch.add(attempt(item, settings=settings, published=published))
+    for result in code_documents(sources, settings=settings, published=published):
+        batch.add(result)
         if len(batch) >= settings.batch_size:
             total = _flush(batch, store=store, total=total, settings=settings, on_batch=on_batch)
     return _flush(batch, store=store, total=total, settings=settings, on_batch=on_batch)
 
 
 def attempt(
-    item: RawDocument | Failure, *, settings: Settings, published: dt.date | None = None
+    item: Item, *, settings: Settings, published: dt.date | None = None
 ) -> Article | Failure:
-    """:func:`process` on one document, or the Failure that says why it could not be used."""
+    """Stage 1 on one document, or the Failure that says why it could not be used."""
     if isinstance(item, Failure):
         return item
     try:
-        return process(item, settings=settings, published=published)
+        return to_article(item, settings=settings, published=published)
     except NewsEventsError as exc:
         return Failure.from_exception(exc, source=item.origin, stage="extract")
     except Exception as exc:
@@ -77,14 +196,14 @@ def attempt(
 
 @dataclass
 class _Batch:
-    articles: list[Article] = field(default_factory=list)
+    coded: list[CodedArticle] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
 
-    def add(self, item: Article | Failure) -> None:
-        (self.failures if isinstance(item, Failure) else self.articles).append(item)  # type: ignore[arg-type]
+    def add(self, item: CodedArticle | Failure) -> None:
+        (self.failures if isinstance(item, Failure) else self.coded).append(item)  # type: ignore[arg-type]
 
     def __len__(self) -> int:
-        return len(self.articles) + len(self.failures)
+        return len(self.coded) + len(self.failures)
 
 
 def _flush(
@@ -98,7 +217,7 @@ def _flush(
     if not batch:
         return total
     # 7. store: one transaction per batch, so a killed run loses at most this batch
-    result = store.write_batch(total.run_id, batch.articles, batch.failures, settings=settings)
+    result = store.write_batch(total.run_id, batch.coded, batch.failures, settings=settings)
     total = RunSummary(
         run_id=total.run_id,
         documents=total.documents + len(batch),
@@ -106,9 +225,10 @@ def _flush(
         duplicates=total.duplicates + result.duplicates,
         near_duplicates=total.near_duplicates + result.near_duplicates,
         failed=total.failed + len(batch.failures),
-        not_english=total.not_english + sum(not a.is_english for a in batch.articles),
+        not_english=total.not_english + sum(not c.article.is_english for c in batch.coded),
+        events=total.events + result.events,
     )
-    batch.articles.clear()
+    batch.coded.clear()
     batch.failures.clear()
     if on_batch:
         on_batch(total)

@@ -86,7 +86,7 @@ class Article:
         return (self.language or "en") == "en"
 
 
-Stage = Literal["ingest", "fetch", "extract", "store"]
+Stage = Literal["ingest", "fetch", "extract", "code", "store"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +122,11 @@ class RunSummary:
     near_duplicates: int = 0
     failed: int = 0
     not_english: int = 0
+    #: Events stored by the run (an exact duplicate article adds none).
+    events: int = 0
+    #: Stored events deleted because their article was coded again by the same coder family
+    #: with a different result (e.g. ``rules.v1`` events replaced by ``rules.v2``'s).
+    events_replaced: int = 0
     status: str = "completed"
 
 
@@ -189,7 +194,8 @@ class Event:
     ``sentence_start``/``action_start``/``action_end`` are character offsets in the article text
     (source and target carry their own). ``mentions`` counts the sentences of the article that
     report this same event (a summary paragraph's repeat adds a mention, not an event).
-    ``reported_by`` is the speaker when the event is only in someone's statement.
+    ``reported_by`` is the speaker when the event is only in someone's statement; ``repeats``
+    holds the action offsets of the later mentions merged into this event.
     ``id`` is derived from the article, the coder and the event's content, so re-coding the same
     article with the same coder gives the same ids.
     """
@@ -217,6 +223,8 @@ class Event:
     location: Location | None = None
     reported_by: Actor | None = None
     mentions: int = 1
+    #: Where the repeats start (``action_start`` of each later mention in the article).
+    repeats: tuple[int, ...] = ()
 
     @property
     def sentence_end(self) -> int:
