@@ -53,6 +53,14 @@ SPEECH = frozenset(
         "maintain", "reveal", "disclose", "indicate", "testify", "recall",
     }
 )  # fmt: skip
+#: Verbs and adjectives by which an actor commits itself to an action it names in an infinitive
+#: ("agreed to provide aid", "is ready to contribute troops"): CAMEO codes that commitment as an
+#: expression of intent (03 for cooperation, 13 for conflict), an event of its own.
+COMMITTING = frozenset(
+    {"agree", "promise", "pledge", "vow", "offer", "decide", "plan", "intend", "want", "seek",
+     "hope", "commit", "threaten", "undertake", "resolve", "volunteer", "propose"}
+)  # fmt: skip
+COMMITTING_ADJECTIVES = frozenset({"ready", "willing", "prepared", "determined", "eager"})
 #: Dependencies through which a governing verb's modality reaches the trigger.
 _UPWARD = frozenset({"xcomp", "conj", "advcl", "ccomp", "pcomp", "acl", "relcl", "parataxis"})
 
@@ -138,3 +146,19 @@ def _is_to_infinitive(verb: Token) -> bool:
 
 def _lemma(token: Token) -> str:
     return token.lemma_.lower()
+
+
+def commitment_of(trigger: Token) -> Token | None:
+    """The word by which the actor commits to ``trigger``'s action, if any: the governing verb
+    of "agreed to give", the adjective of "is ready to send", or, for an action in the future
+    tense inside a statement ("said it will support"), the speech verb."""
+    if trigger.dep_ == "xcomp":
+        head = trigger.head
+        if head.lemma_.lower() in COMMITTING and head.pos_ in ("VERB", "AUX"):
+            return None if any(c.dep_ == "neg" for c in head.children) else head
+        if head.lower_ in COMMITTING_ADJECTIVES and head.pos_ == "ADJ":
+            return head
+    future = any(c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll") for c in trigger.children)
+    if future and trigger.dep_ in ("ccomp", "parataxis") and _lemma(trigger.head) in SPEECH:
+        return trigger.head
+    return None

@@ -185,3 +185,26 @@ def _code_from(row: Row, plover: Row, *, source: str) -> CameoCode:
 def _plover_names() -> Mapping[str, Mapping[str, str]]:
     _, rows = read_table(data_file("cameo", "plover-names.tsv"), columns=_NAME_COLUMNS)
     return {row["name"]: row.cells for row in rows}
+
+
+#: Intent codes by the action intended: CAMEO's 03 family mirrors roots 04-08 (intent to meet,
+#: to cooperate diplomatically or materially, to aid, to yield) and 13 mirrors 15-20 (threats).
+#: Longest prefix wins.
+_INTENT = {
+    "04": "036", "045": "039", "05": "032", "06": "031", "061": "0311", "062": "0312",
+    "063": "0313", "064": "0314", "07": "033", "071": "0331", "072": "0332", "073": "0333",
+    "074": "0334", "08": "035", "081": "0351", "082": "0352", "083": "034", "084": "0353",
+    "085": "0354", "086": "0355", "087": "0356", "15": "130", "16": "131", "161": "1313",
+    "162": "1311", "163": "1312", "17": "137", "172": "132", "18": "138", "19": "138",
+    "20": "138",
+}  # fmt: skip
+
+
+def intent_code(code: str) -> str | None:
+    """The CAMEO code for expressing the intent to do ``code`` ("071" -> "0331" express intent
+    to provide economic aid; "190" -> "138" threaten with military force), or ``None`` when
+    CAMEO has none (statements, demands, intents themselves)."""
+    for length in (3, 2):
+        if (found := _INTENT.get(code[:length])) is not None:
+            return found
+    return None

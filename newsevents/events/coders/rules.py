@@ -32,8 +32,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from newsevents.events.modality import modality_of
-from newsevents.events.ontology import cameo
+from newsevents.events.modality import commitment_of, modality_of
+from newsevents.events.ontology import cameo, intent_code
 from newsevents.events.patterns import Pattern, Patterns
 from newsevents.records import Actor, Article, Event
 
@@ -186,11 +186,27 @@ class RulesCoder:
         speaker = (
             next(iter(_resolve(_subjects(speech_verb), actors)), None) if speech_verb else None
         )
+        commitment = commitment_of(match.trigger)
+        intent = intent_code(match.pattern.cameo) if commitment is not None else None
         for source in sources:
             for target in targets or [None]:
                 if target is not None and _same(source, target):
                     continue
                 yield self._event(article, sentence, match, source, target, modality, speaker)
+                if intent is not None and commitment is not None:
+                    # "agreed to provide aid": the commitment is an event of its own (0331)
+                    said, _ = modality_of(commitment)
+                    yield self._event(
+                        article,
+                        sentence,
+                        match,
+                        source,
+                        target,
+                        said,
+                        None,
+                        code=intent,
+                        start=commitment.idx,
+                    )
                 reverse = match.pattern.reverse_cameo
                 if reverse and target is not None and source.code:
                     yield self._event(
@@ -229,13 +245,15 @@ class RulesCoder:
         speaker: Actor | None,
         *,
         code: str | None = None,
+        start: int | None = None,
     ) -> Event:
         entry = cameo(code or match.pattern.cameo)
         text = sentence.text.rstrip()
         trigger = match.trigger
+        action_start = trigger.idx if start is None else min(start, trigger.idx)
         action_end = max(t.idx + len(t) for t in (trigger, match.noun) if t is not None)
         return Event(
-            id=_event_id(article.id, entry.code, trigger.idx, source, target),
+            id=_event_id(article.id, entry.code, action_start, source, target),
             article_id=article.id,
             source=source,
             target=target,
@@ -249,7 +267,7 @@ class RulesCoder:
             modality=modality,
             sentence=text,
             sentence_start=sentence.start_char,
-            action_start=trigger.idx,
+            action_start=action_start,
             action_end=action_end,
             confidence=_confidence(match, source, target, modality),
             coder=NAME,
