@@ -10,6 +10,12 @@ from typing import Any
 _MIN_CHARS_TO_TRUST = 200
 #: The classifier is linear in its input; the opening of an article is enough to tell.
 _SAMPLE_CHARS = 3000
+#: On a short text, the least (normalised) probability at which the guess is kept; below it
+#: the language is unknown (``None``, coded as English). One sentence full of place names
+#: ("Kenya and Uganda signed a trade agreement.") reads as Luganda at 0.53, and a Nigerian
+#: news sentence as Nigerian Pidgin at 0.69; real Spanish or French sentences score 0.9+
+#: once the candidates are the languages with two-letter codes.
+_MIN_SHORT_PROBABILITY = 0.8
 
 
 def detect_language(text: str, *, declared: str | None = None) -> str | None:
@@ -19,7 +25,9 @@ def detect_language(text: str, *, declared: str | None = None) -> str | None:
     sample = text[:_SAMPLE_CHARS]
     if not any(ch.isalpha() for ch in sample):
         return declared
-    language, _ = _identifier().classify(sample)
+    language, probability = _identifier().classify(sample)
+    if len(text) < _MIN_CHARS_TO_TRUST and probability < _MIN_SHORT_PROBABILITY:
+        return None
     return str(language)
 
 
@@ -28,4 +36,8 @@ def _identifier() -> Any:
     # Built on first use, once per process: unpacking the model takes a few tenths of a second.
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE)
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    # Only languages with ISO 639-1 codes: the model's regional varieties and creoles (Nigerian
+    # Pidgin, Extremaduran, Venetian) take short English and Spanish news text otherwise.
+    identifier.set_languages([code for code in identifier.nb_classes if len(code) == 2])
+    return identifier

@@ -48,6 +48,12 @@ _SUBJECTS = ("nsubj", "csubj")
 _PREPS = ("prep", "agent", "dative")
 _NOUNS = ("NOUN", "PROPN")
 _RELATIVE = ("who", "that", "which", "whom")
+#: Prepositions whose object is a place, a time or the agent, not whom an action is done to
+#: ("arrested protesters in Nairobi"); a pattern that wants one names it in its prep column.
+_NOT_TARGET_PREPS = frozenset(
+    {"by", "in", "at", "near", "during", "since", "after", "before", "until", "amid", "amidst",
+     "despite", "inside", "within", "throughout", "across", "around", "like", "as", "of"}
+)  # fmt: skip
 #: Above this many tokens a "sentence" is a list or a run-on the parser splits badly; skipped.
 MAX_SENTENCE_TOKENS = 150
 
@@ -82,8 +88,10 @@ class RulesCoder:
     # 1-2. triggers and matches ---------------------------------------------------------------
 
     def _sentence(self, article: Article, sentence: Span, actors: ArticleActors) -> Iterator[Event]:
-        matches = [m for v in sentence if v.pos_ == "VERB" and (m := self.match_verb(v))]
-        used = {t.i for m in matches for t in (m.noun, m.prep_object, m.prep2_object) if t}
+        verbs = [m for v in sentence if v.pos_ == "VERB" and (m := self.match_verb(v))]
+        used = {t.i for m in verbs for t in (m.noun, m.prep_object, m.prep2_object) if t}
+        # A verb a pattern used as its complement ("declined to comment") is no trigger itself.
+        matches = [m for m in verbs if m.trigger.i not in used]
         for noun in sentence:
             if noun.pos_ in _NOUNS and noun.i not in used and (m := self.match_noun(noun)):
                 matches.append(m)
@@ -121,7 +129,8 @@ class RulesCoder:
             return None
         noun = None
         if pattern.noun:
-            noun = next((o for o in _objects(verb) if self._phrase(pattern.noun, o)), None)
+            complements = [*_objects(verb), *(c for c in verb.children if c.dep_ == "xcomp")]
+            noun = next((o for o in complements if self._phrase(pattern.noun, o)), None)
             if noun is None:
                 return None
         return self._fit_preps(pattern, verb, noun_token=noun)
@@ -227,11 +236,13 @@ class RulesCoder:
             return next(iter(candidates), None)
         for head in (trigger, match.noun):
             for child in head.children if head is not None else ():
-                if child.dep_ in ("prep", "dative") and child.lower_ not in ("by",):
+                if child.dep_ in ("prep", "dative") and child.lower_ not in _NOT_TARGET_PREPS:
                     candidates.extend(g for g in child.children if g.dep_ == "pobj")
                 elif child.dep_ == "dative":
                     candidates.append(child)
-        skip = {t.i for t in exclude} | {t.i for t in (match.noun,) if t is not None}
+        # The pattern's own noun stays a candidate: in "expelled Indian diplomats" the noun the
+        # pattern asks for (diplomat) is also the target.
+        skip = {t.i for t in exclude}
         return next((c for c in candidates if c.i not in skip and actors.of(c)), None)
 
     def _event(
