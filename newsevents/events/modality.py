@@ -162,3 +162,17 @@ def commitment_of(trigger: Token) -> Token | None:
     if future and trigger.dep_ in ("ccomp", "parataxis") and _lemma(trigger.head) in SPEECH:
         return trigger.head
     return None
+
+
+#: Modals by which a speaker says what another must do ("Libya must hand over the suspects").
+OBLIGATION = frozenset({"must", "should"})
+
+
+def demanded_of(verb: Token) -> Token | None:
+    """The speech verb through which someone demands ``verb``'s action of its subject: "X said
+    (that) Y must do Z", "X insisted Y should ...". ``None`` when it is no such demand."""
+    if verb.dep_ not in ("ccomp", "parataxis") or _lemma(verb.head) not in SPEECH:
+        return None
+    obliged = any(c.dep_ == "aux" and c.lower_ in OBLIGATION for c in verb.children)
+    has_to = any(c.dep_ == "xcomp" for c in verb.children) and _lemma(verb) in ("have", "need")
+    return verb.head if obliged or has_to else None

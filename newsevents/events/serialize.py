@@ -11,12 +11,13 @@ all print this shape; :func:`event_from_dict` reads it back. One event::
      "date": "2025-03-27" | null, "date_precision": "day" | null,
      "location": {"name", "country", "admin1", "lat", "lon", "geonameid", "kind"} | null,
      "evidence": {"sentence", "start", "end"}, "action": {"start", "end"},
-     "confidence": 0.87, "coder": "rules.v1", "mentions": 1,
+     "confidence": 0.87, "coder": "rules.v1", "mentions": 1, "repeats": [1786],
      "reported_by": {…actor keys…} | null}
 
 ``start``/``end`` everywhere are character offsets in the article text (end exclusive):
 ``evidence`` is the sentence's span, ``action`` the words that name the action, and each actor's
-the mention's. ``plover.context`` is a comma-separated string, as in the PLOVER crosswalk.
+the mention's; ``repeats`` holds where the later sentences reporting the same event name its
+action (``mentions`` is one more than their number when the coder merged repeats). ``plover.context`` is a comma-separated string, as in the PLOVER crosswalk.
 The article id is not repeated inside each event; callers that print events of several articles
 put it beside them.
 """
@@ -59,6 +60,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         "confidence": event.confidence,
         "coder": event.coder,
         "mentions": event.mentions,
+        "repeats": list(event.repeats),
         "reported_by": actor_to_dict(event.reported_by),
     }
 
@@ -96,6 +98,7 @@ def event_from_dict(value: Mapping[str, Any], *, article_id: str) -> Event:
         location=Location(**location) if location else None,
         reported_by=_actor(value.get("reported_by")),
         mentions=value.get("mentions", 1),
+        repeats=tuple(value.get("repeats", ())),
     )
 
 

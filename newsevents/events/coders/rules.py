@@ -32,7 +32,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from newsevents.events.modality import commitment_of, modality_of
+from newsevents.events.modality import commitment_of, demanded_of, modality_of
 from newsevents.events.ontology import cameo, intent_code
 from newsevents.events.patterns import Pattern, Patterns
 from newsevents.records import Actor, Article, Event
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from newsevents.actors.resolve import ArticleActors
 
 NAME = "rules.v1"
+#: "X said Y must do Z" is X demanding it of Y (CAMEO 100, demand, not specified).
+DEMAND = "100"
 _OBJECTS = ("dobj", "attr", "oprd")
 _SUBJECTS = ("nsubj", "csubj")
 _PREPS = ("prep", "agent", "dative")
@@ -98,6 +100,21 @@ class RulesCoder:
         for match in matches:
             if not match.pattern.is_null:
                 yield from self._events(article, sentence, match, actors)
+        for verb in sentence:
+            if verb.pos_ in ("VERB", "AUX") and (speech := demanded_of(verb)) is not None:
+                yield from self._demand(article, sentence, verb, speech, actors)
+
+    def _demand(
+        self, article: Article, sentence: Span, verb: Token, speech: Token, actors: ArticleActors
+    ) -> Iterator[Event]:
+        pattern = Pattern(speech.lemma_.lower(), *[""] * 8, DEMAND, "", "rule", "say that ... must")
+        match = Match(pattern, speech)
+        modality, _ = modality_of(speech)
+        targets = _resolve(_with_conjuncts(source_of(verb)), actors)
+        for source in _resolve(_source_tokens(match), actors):
+            for target in targets or [None]:
+                if target is None or not _same(source, target):
+                    yield self._event(article, sentence, match, source, target, modality, None)
 
     def match_verb(self, verb: Token) -> Match | None:
         """The most specific pattern of ``verb``'s lemma that fits its dependents, if any."""
