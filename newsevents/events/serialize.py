@@ -16,10 +16,10 @@ all print this shape; :func:`event_from_dict` reads it back. One event::
 
 ``start``/``end`` everywhere are character offsets in the article text (end exclusive):
 ``evidence`` is the sentence's span, ``action`` the words that name the action, and each actor's
-the mention's; ``repeats`` holds where the later sentences reporting the same event name its
-action (``mentions`` is one more than their number when the coder merged repeats). ``plover.context`` is a comma-separated string, as in the PLOVER crosswalk.
-The article id is not repeated inside each event; callers that print events of several articles
-put it beside them.
+the mention's. ``mentions`` counts the sentences reporting the event and ``repeats`` holds where
+each later one names the action. ``plover.context`` is a comma-separated string, as in the PLOVER
+crosswalk. The article id is not repeated inside each event; callers that print events of
+several articles put it beside them.
 """
 
 from __future__ import annotations

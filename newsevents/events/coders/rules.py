@@ -214,30 +214,34 @@ class RulesCoder:
         )
         commitment = commitment_of(match.trigger)
         intent = intent_code(match.pattern.cameo) if commitment is not None else None
-        for source in sources:
-            for target in targets or [None]:
-                if target is not None and _same(source, target):
-                    continue
-                yield self._event(article, sentence, match, source, target, modality, speaker)
-                if intent is not None and commitment is not None:
-                    # "agreed to provide aid": the commitment is an event of its own (0331)
-                    said, _ = modality_of(commitment)
-                    yield self._event(
-                        article,
-                        sentence,
-                        match,
-                        source,
-                        target,
-                        said,
-                        None,
-                        code=intent,
-                        start=commitment.idx,
-                    )
-                reverse = match.pattern.reverse_cameo
-                if reverse and target is not None and source.code:
-                    yield self._event(
-                        article, sentence, match, target, source, modality, speaker, code=reverse
-                    )
+        pairs = [(s, t) for s in sources for t in targets or [None]]
+        if not targets and len(sources) > 1 and match.pattern.reverse_cameo == match.pattern.cameo:
+            # A reciprocal act with no other party ("Chinese and Russian leaders held talks"):
+            # the co-subjects act on each other.
+            pairs = [(s, t) for s in sources for t in sources if not _same(s, t)]
+        for source, target in pairs:
+            if target is not None and _same(source, target):
+                continue
+            yield self._event(article, sentence, match, source, target, modality, speaker)
+            if intent is not None and commitment is not None:
+                # "agreed to provide aid": the commitment is an event of its own (0331)
+                said, _ = modality_of(commitment)
+                yield self._event(
+                    article,
+                    sentence,
+                    match,
+                    source,
+                    target,
+                    said,
+                    None,
+                    code=intent,
+                    start=commitment.idx,
+                )
+            reverse = match.pattern.reverse_cameo
+            if reverse and target is not None and source.code:
+                yield self._event(
+                    article, sentence, match, target, source, modality, speaker, code=reverse
+                )
 
     def _target_token(
         self, match: Match, actors: ArticleActors, *, exclude: Sequence[Token]
