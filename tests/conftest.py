@@ -16,7 +16,7 @@ def fixtures() -> Path:
     return FIXTURES
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     """``../shared/data``; tests using it skip with the reason when it is not there."""
     path = shared_data_dir()
