@@ -133,7 +133,7 @@ def code_texts(
     published: dt.date | Sequence[dt.date | None] | None = None,
     include_unresolved: bool = False,
 ) -> Iterator[tuple[Event, ...]]:
-    """The events of each plain text, in order (for scoring against gold sentences).
+    """The events of each plain English text, in order (for scoring against gold sentences).
 
     ``published`` is one date for all texts or a sequence with one per text. With
     ``include_unresolved`` the coder also returns events whose source actor it could not code
@@ -148,11 +148,15 @@ def code_texts(
             origin=f"text:{n}",
             content=text,
             format="text",
-            meta=DocumentMeta(published=day, published_from="user" if day else None),
+            # The texts are English by contract (gold sentences): a one-line guess is unreliable.
+            meta=DocumentMeta(published=day, published_from="user" if day else None, language="en"),
         )
         for n, (text, day) in enumerate(zip(texts, dates, strict=True))
     )
     for result in code_items(items, settings=settings):
+        if isinstance(result, Failure) and result.stage == "code":
+            # A scorer must not count a broken coder as "no events".
+            raise NewsEventsError(f"coding {result.source} failed: {result.message}")
         yield result.events if isinstance(result, CodedArticle) else ()
 
 
@@ -227,6 +231,7 @@ def _flush(
         failed=total.failed + len(batch.failures),
         not_english=total.not_english + sum(not c.article.is_english for c in batch.coded),
         events=total.events + result.events,
+        events_replaced=total.events_replaced + result.events_replaced,
     )
     batch.coded.clear()
     batch.failures.clear()
