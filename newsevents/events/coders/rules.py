@@ -353,7 +353,8 @@ def _controller(verb: Token, depth: int) -> Token | None:
         if subject.lower_ in _RELATIVE and verb.dep_ == "relcl":
             return verb.head
         return subject
-    if depth < 6 and verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+    # Up through coordination, infinitives and predicate adjectives ("it is willing to go").
+    if depth < 6 and verb.dep_ in ("conj", "xcomp", "advcl", "acomp") and verb.head is not verb:
         return _controller(verb.head, depth + 1)
     return None
 
@@ -415,9 +416,46 @@ def _with_conjuncts(token: Token | None) -> list[Token]:
 def _resolve(tokens: Sequence[Token], actors: ArticleActors) -> list[Actor]:
     found: dict[tuple[str, str], Actor] = {}
     for token in tokens:
-        for actor in actors.of(token):
+        for actor in actors.of(_through_quantity(token)):
+            if not actor.country:
+                actor = _placed(actor, token, actors)
             found.setdefault((actor.name, actor.code), actor)
     return list(found.values())
+
+
+#: Heads that only count or group the actor in their "of" phrase ("thousands of Iraqi Kurds").
+QUANTITIES = frozenset(
+    {"thousand", "hundred", "dozen", "million", "ten", "tens", "score", "group", "number", "some",
+     "many", "most", "all", "several", "members", "member", "band", "crowd", "handful", "bunch"}
+)  # fmt: skip
+
+
+def _through_quantity(token: Token) -> Token:
+    if token.lemma_.lower() not in QUANTITIES and token.lower_ not in QUANTITIES:
+        return token
+    of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    inner = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+    return inner if inner is not None else token
+
+
+#: Prepositions that place a group ("students throughout Indonesia", "rebels in Ivory Coast").
+_PLACING = frozenset({"in", "throughout", "across", "from", "of", "inside"})
+
+
+def _placed(actor: Actor, token: Token, actors: ArticleActors) -> Actor:
+    """A countryless actor (police, rebels, students) with the country of the place its own
+    phrase puts it in; unchanged when the phrase names none."""
+    for prep in token.children:
+        if prep.dep_ != "prep" or prep.lower_ not in _PLACING:
+            continue
+        for obj in prep.children:
+            place = next(
+                (a for a in actors.of(obj) if a.country and a.resolved_by == "country"), None
+            )
+            if obj.dep_ == "pobj" and place is not None:
+                code = place.country + actor.code
+                return replace(actor, country=place.country, code=code)
+    return actor
 
 
 def _unresolved(tokens: Sequence[Token], trigger: Token) -> Actor:
