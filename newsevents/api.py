@@ -8,20 +8,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsevents import pipeline
 from newsevents.config import DEFAULT_DB, Settings
+from newsevents.errors import UsageError
 from newsevents.ingest import read_documents
-from newsevents.records import Article, Failure, RunSummary
-from newsevents.store import Store
+from newsevents.records import Article, CodedArticle, Failure, RawDocument, RunSummary
+from newsevents.store import ArticleView, EventFilter, Store
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
     from newsevents.eval.extraction import ExtractionReport
+    from newsevents.eval.plover import PloverReport
+    from newsevents.eval.quad import QuadReport
 
 EXAMPLES = Path(__file__).parent / "examples"
 
@@ -93,9 +97,93 @@ def runs(*, db: Path | str = DEFAULT_DB) -> pa.Table:
         return store.runs()
 
 
+def events(*, db: Path | str = DEFAULT_DB, **filters: Any) -> pa.Table:
+    """Stored events, by date, as an Arrow table with each article's title, url and published.
+
+    ``filters`` are the fields of :class:`newsevents.store.EventFilter`: ``start``, ``end``
+    (dates), ``actor``, ``source``, ``target``, ``dyad`` ("USA:COL"), ``cameo`` (a code prefix),
+    ``root``, ``quad_class``, ``modality``, ``article``, ``coder``, ``limit``, ``offset``.
+
+    >>> api.events(db="news.duckdb", dyad="USA:COL", cameo="04", start=date(2025, 3, 1))
+    """
+    try:
+        chosen = EventFilter(**filters)
+    except TypeError as exc:  # an unknown keyword: name the ones there are
+        raise UsageError(
+            f"{exc}; filters are {', '.join(EventFilter.__dataclass_fields__)}"
+        ) from None
+    with Store.open(Path(db), read_only=True) as store:
+        return store.events(chosen)
+
+
+def show(article_id: str, *, db: Path | str = DEFAULT_DB) -> ArticleView:
+    """One stored article and its events; ``article_id`` may be a unique prefix (6+ hex digits)."""
+    with Store.open(Path(db), read_only=True) as store:
+        return store.show(article_id)
+
+
+#: What ``code`` reads its sources as: "auto" like ``ingest`` (by name and content), or "jsonl"
+#: (every source is JSON lines; "-" is standard input).
+INPUT_FORMATS = ("auto", "jsonl")
+
+
+def code(
+    sources: Iterable[str],
+    *,
+    settings: Settings | None = None,
+    published: dt.date | None = None,
+    input_format: str = "auto",
+) -> Iterator[CodedArticle | Failure]:
+    """Stages 1-6, no database: each input document coded, or the Failure saying why not, in
+    input order. With ``input_format="jsonl"`` each source is a JSONL file or "-" (standard
+    input) of objects ``{"id", "text", "published", ...}`` (the ``id`` becomes the article's
+    ``external_id``)."""
+    settings, sources = settings or Settings(), list(sources)
+    if input_format not in INPUT_FORMATS:
+        raise UsageError(f"input format {input_format!r}: choose {' or '.join(INPUT_FORMATS)}")
+    if input_format == "auto" and "-" in sources:
+        raise UsageError("to read standard input ('-'), say its format: --input-format jsonl")
+    if input_format == "auto":
+        return pipeline.code_documents(sources, settings=settings, published=published)
+    items = _jsonl_items(sources, settings=settings)
+    return pipeline.code_items(items, settings=settings, published=published)
+
+
+def _jsonl_items(sources: list[str], *, settings: Settings) -> Iterator[RawDocument | Failure]:
+    from newsevents.ingest.files import jsonl_file_documents, jsonl_stream
+
+    for source in sources:
+        if source == "-":
+            yield from jsonl_stream(sys.stdin.buffer, name="<stdin>", settings=settings)
+        else:
+            yield from jsonl_file_documents(Path(source), settings=settings)
+
+
 def eval_extraction(*, data: Path | None = None) -> ExtractionReport:
     """Score body extraction on the scrapinghub article-extraction benchmark."""
     from newsevents.config import shared_data_dir
     from newsevents.eval.extraction import run_extraction_suite
 
     return run_extraction_suite(data or shared_data_dir() / "extraction" / "scrapinghub")
+
+
+def eval_events_plover(
+    *, data: Path | None = None, settings: Settings | None = None
+) -> PloverReport:
+    """Score event types and actor countries on the PLOVER gold-standard sentences."""
+    from newsevents.config import shared_data_dir
+    from newsevents.eval.events import pipeline_coder
+    from newsevents.eval.plover import run_plover_suite
+
+    path = data or shared_data_dir() / "events" / "plover" / "PLOVER_GSR_CAMEO.txt"
+    return run_plover_suite(path, code=pipeline_coder(settings or Settings()))
+
+
+def eval_quad(*, data: Path | None = None, settings: Settings | None = None) -> QuadReport:
+    """Score the five-class event grouping on the ConfliBERT CAMEO sentences."""
+    from newsevents.config import shared_data_dir
+    from newsevents.eval.events import pipeline_coder
+    from newsevents.eval.quad import run_quad_suite
+
+    path = data or shared_data_dir() / "events" / "confliBERT-cameo-train" / "train.tsv"
+    return run_quad_suite(path, code=pipeline_coder(settings or Settings()))

@@ -14,11 +14,16 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from newsevents import __version__, api
 from newsevents.config import DEFAULT_DB, Settings
 from newsevents.errors import NewsEventsError, UsageError
-from newsevents.records import Article, Failure, RunSummary
+from newsevents.events.ontology import cameo as cameo_code
+from newsevents.events.serialize import event_to_dict
+from newsevents.records import Article, CodedArticle, Event, Failure, RunSummary
+from newsevents.store import ArticleView
+from newsevents.store.rows import event_from_row
 
 app = typer.Typer(
     name="newsevents",
@@ -39,12 +44,7 @@ EXIT_ERROR = 2
 
 
 def _published(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"--published {value!r} is not a date; use YYYY-MM-DD") from None
+    return _date(value, option="--published")
 
 
 @app.command()
@@ -198,6 +198,314 @@ def runs(db: DbOption = DEFAULT_DB) -> None:
     out.print(table)
 
 
+# -- events: list, show one article, code without a database --------------------------------------
+
+EVENT_FORMATS = ("table", "jsonl", "csv")
+#: Characters of the sentence shown in the terminal table; the full sentence is in every format.
+SENTENCE_WIDTH = 90
+
+
+@app.command()
+def events(
+    db: DbOption = DEFAULT_DB,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Events on or after this date (YYYY-MM-DD).")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Events on or before this date (YYYY-MM-DD).")
+    ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(help="Either side: a country (USA), an actor code prefix (USAGOV) or a name."),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="The source actor, matched like --actor.")
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option(help="The target actor, matched like --actor.")
+    ] = None,
+    dyad: Annotated[
+        str | None, typer.Option(help="A directed pair SOURCE:TARGET, e.g. USA:COL.")
+    ] = None,
+    cameo: Annotated[
+        str | None, typer.Option(help="A CAMEO code or prefix: 04 selects every 04x code.")
+    ] = None,
+    root: Annotated[str | None, typer.Option(help="A CAMEO root code, 01 to 20.")] = None,
+    quad: Annotated[
+        int | None,
+        typer.Option(min=1, max=4, help="QuadClass: 1 verbal coop. ... 4 material conflict."),
+    ] = None,
+    modality: Annotated[
+        str | None,
+        typer.Option(help="asserted, planned, intended, hypothetical, negated, reported."),
+    ] = None,
+    article: Annotated[str | None, typer.Option(help="An article id or its prefix.")] = None,
+    coder: Annotated[
+        str | None, typer.Option(help="A versioned coder name, e.g. rules.v1.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Show at most this many.")] = None,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many first.")] = 0,
+    fmt: Annotated[str, typer.Option("--format", help="table, jsonl or csv.")] = "table",
+) -> None:
+    """List stored events, oldest first (then by article and place in the text).
+
+    A table on a terminal, tab-separated lines in a pipe; jsonl gives every field.
+    Example: newsevents events --dyad USA:COL --cameo 04 --from 2025-03-01 --db news.duckdb
+    """
+    if fmt not in EVENT_FORMATS:
+        raise UsageError(f"--format {fmt!r}: choose {', '.join(EVENT_FORMATS)}")
+    table = api.events(
+        db=_existing(db),
+        start=_date(date_from, option="--from"),
+        end=_date(date_to, option="--to"),
+        actor=actor,
+        source=source,
+        target=target,
+        dyad=dyad,
+        cameo=cameo,
+        root=root,
+        quad_class=quad,
+        modality=modality,
+        article=article,
+        coder=coder,
+        limit=limit,
+        offset=offset,
+    )
+    _print_events(table.to_pylist(), fmt=fmt, columns=table.column_names)
+
+
+def _date(value: str | None, *, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _print_events(rows: list[dict[str, Any]], *, fmt: str, columns: list[str]) -> None:
+    if fmt == "jsonl":
+        for row in rows:
+            sys.stdout.write(json.dumps(_event_row_json(row), ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows({k: _plain(v) for k, v in row.items()} for row in rows)
+    elif out.is_terminal:
+        _events_table(rows)
+    else:  # plain lines for pipes and scripts: never wrapped or cut
+        for row in rows:
+            fields = (*_event_cells(row), row["article_id"], row["sentence"])
+            sys.stdout.write("\t".join(fields) + "\n")
+
+
+def _event_row_json(row: dict[str, Any]) -> dict[str, Any]:
+    article = {
+        "id": row["article_id"],
+        "title": row["title"],
+        "url": row["url"],
+        "published": _plain(row["published"]),
+    }
+    return {"article": article, **event_to_dict(event_from_row(row))}
+
+
+def _event_cells(row: dict[str, Any]) -> tuple[str, ...]:
+    """Date, source, CAMEO code and name, target, modality: the columns a person scans."""
+    source = _actor_label(row["source_name"], row["source_code"])
+    target = _actor_label(row["target_name"], row["target_code"])
+    date = row["date"].isoformat() if row["date"] else ""
+    return (date, source, _cameo_label(row["cameo"]), target, row["modality"])
+
+
+def _events_table(rows: list[dict[str, Any]]) -> None:
+    table = Table("date", "source", "event", "target", "modality", "sentence")
+    for row in rows:
+        sentence = row["sentence"]
+        if len(sentence) > SENTENCE_WIDTH:
+            sentence = sentence[: SENTENCE_WIDTH - 1] + "…"
+        table.add_row(*(Text(cell) for cell in (*_event_cells(row), sentence)))
+    out.print(table)
+    out.print(f"{len(rows)} event{'s' if len(rows) != 1 else ''}", highlight=False)
+
+
+def _actor_label(name: str | None, code: str | None) -> str:
+    if name is None:
+        return ""
+    return f"{name} ({code})" if code else name
+
+
+def _cameo_label(code: str) -> str:
+    try:
+        return f"{code} {cameo_code(code).name}"
+    except NewsEventsError:  # a code this version's table no longer has: the code alone
+        return code
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="An article id, or its first 6+ hex digits.")],
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Show one article with the evidence for each of its events.
+
+    Each sentence that has events is followed by them (source -> event -> target, modality,
+    date, confidence); actors are in bold on a terminal and in [brackets] otherwise.
+    Example: newsevents show 3fa2c1 --db news.duckdb
+    """
+    if fmt not in {"text", "json"}:
+        raise UsageError(f"--format {fmt!r}: choose text or json")
+    view = api.show(article_id, db=_existing(db))
+    if fmt == "json":
+        value = {
+            "article": {**_article_json(view.article), "duplicate_of": view.duplicate_of},
+            "events": [event_to_dict(e) for e in view.events],
+        }
+        sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+        return
+    _show_header(view)
+    _show_evidence(view, marks=out.is_terminal)
+
+
+def _show_header(view: ArticleView) -> None:
+    article = view.article
+    out.print(Text(article.title or "(no title)", style="bold"))
+    published = article.published.isoformat() if article.published else "no date"
+    where = f"url: {article.url}" if article.url else f"read from: {article.origin}"
+    lines = [f"published: {published}", where]
+    lines.append(
+        f"id: {article.id}; {len(view.events)} event{'s' if len(view.events) != 1 else ''}"
+    )
+    if view.duplicate_of:
+        lines.append(f"near-duplicate of: {view.duplicate_of}")
+    for line in lines:
+        out.print(Text(line))
+    out.print()
+
+
+def _show_evidence(view: ArticleView, *, marks: bool) -> None:
+    """The article's text; each sentence with events on its own line(s), followed by them."""
+    text, cursor = view.article.text, 0
+    several_coders = len({e.coder for e in view.events}) > 1
+    for start, group in _by_sentence(view.events):
+        end = max(e.sentence_end for e in group)
+        if start < cursor:  # overlaps the sentence before: shown there already
+            start = cursor
+        _print_plain(text[cursor:start])
+        spans = [(a.start, a.end) for e in group for a in (e.source, e.target) if a is not None]
+        out.print(_marked(text, start, end, spans, bold=marks))
+        for event in group:
+            out.print(Text(f"    -> {_event_line(event, coder=several_coders)}", style="dim"))
+        cursor = max(cursor, end)
+    _print_plain(text[cursor:])
+
+
+def _by_sentence(events: tuple[Event, ...]) -> list[tuple[int, list[Event]]]:
+    groups: dict[int, list[Event]] = {}
+    for event in sorted(events, key=lambda e: (e.sentence_start, e.action_start)):
+        groups.setdefault(event.sentence_start, []).append(event)
+    return sorted(groups.items())
+
+
+def _print_plain(text: str) -> None:
+    if text.strip():
+        out.print(Text(text.strip()))
+
+
+def _marked(text: str, start: int, end: int, spans: list[tuple[int, int]], *, bold: bool) -> Text:
+    """``text[start:end]``, each span inside it in bold (or [brackets]); of overlaps, the first."""
+    marked, cursor = Text(), start
+    for span_start, span_end in sorted(set(spans)):
+        if span_start < cursor or span_end > end:
+            continue
+        marked.append(text[cursor:span_start])
+        mention = text[span_start:span_end]
+        if bold:
+            marked.append(mention, style="bold")
+        else:
+            marked.append(f"[{mention}]")
+        cursor = span_end
+    marked.append(text[cursor:end])
+    return marked
+
+
+def _event_line(event: Event, *, coder: bool) -> str:
+    target = event.target
+    parts = [
+        _actor_label(event.source.name, event.source.code),
+        _cameo_label(event.cameo),
+        _actor_label(target.name, target.code) if target else "(no target)",
+    ]
+    date = f"{event.date} ({event.date_precision})" if event.date else "no date"
+    details = [event.modality, date, f"confidence {event.confidence:.2f}"]
+    if event.location:
+        details.append(f"in {event.location.name}")
+    if event.reported_by:
+        details.append(f"reported by {event.reported_by.name}")
+    if coder:
+        details.append(event.coder)
+    return " -> ".join(parts) + "; " + ", ".join(details)
+
+
+@app.command()
+def code(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, folders, URLs or feeds; with --input-format jsonl: JSONL files, - (stdin)."
+        ),
+    ],
+    published: Annotated[
+        str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every document read.")
+    ] = None,
+    input_format: Annotated[
+        str,
+        typer.Option(help='auto (like ingest) or jsonl ({"id", "text", "published"} per line).'),
+    ] = "auto",
+    allow_private: Annotated[
+        bool, typer.Option(help="Allow fetching from private, loopback and link-local addresses.")
+    ] = False,
+) -> None:
+    """Code SOURCES into events, no database: one JSON line per input document, in order.
+
+    Each line is {"id", "article_id", "coder", "events": [...]}, "id" being the input's own id
+    when it has one; a document that fails is {"id": null, "source", "error": {...}} and the exit
+    status is then 1.
+    Example: newsevents code ../shared/data/seed/noem-colombia.txt --published 2025-03-27
+    """
+    settings = Settings(allow_private=allow_private)
+    results = api.code(
+        sources,
+        settings=settings,
+        published=_published(published),
+        input_format=input_format,
+    )
+    failed = 0
+    for item in results:
+        failed += isinstance(item, Failure)
+        sys.stdout.write(json.dumps(_coded_json(item), ensure_ascii=False) + "\n")
+    if failed:
+        raise typer.Exit(EXIT_FAILED_DOCUMENTS)
+
+
+def _coded_json(item: CodedArticle | Failure) -> dict[str, Any]:
+    if isinstance(item, Failure):
+        error = {
+            "type": item.error,
+            "stage": item.stage,
+            "message": item.message,
+            "transient": item.transient,
+        }
+        return {"id": None, "source": item.source, "error": error}
+    article = item.article
+    return {
+        "id": article.external_id or article.id,
+        "article_id": article.id,
+        "coder": item.coder,
+        "events": [event_to_dict(e) for e in item.events],
+    }
+
+
 @eval_app.command("extraction")
 def eval_extraction(
     data: Annotated[
@@ -214,6 +522,46 @@ def eval_extraction(
         sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
         return
     out.print(report.summary() if hasattr(report, "summary") else report.to_dict())
+
+
+@eval_app.command("events-plover")
+def eval_events_plover(
+    data: Annotated[
+        Path | None,
+        typer.Option(help="The PLOVER gold file (PLOVER_GSR_CAMEO.txt).", dir_okay=False),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the report as JSON, with every sentence.")
+    ] = False,
+) -> None:
+    """Event coding on the PLOVER gold sentences: type+source share, per-type P/R/F1, actors.
+
+    Example: newsevents eval events-plover --data ../shared/data/events/plover/PLOVER_GSR_CAMEO.txt
+    """
+    _print_report(api.eval_events_plover(data=data), as_json=as_json)
+
+
+@eval_app.command("quad")
+def eval_quad(
+    data: Annotated[
+        Path | None, typer.Option(help="A sentence<TAB>label file (labels 0-4).", dir_okay=False)
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the report as JSON, with every sentence.")
+    ] = False,
+) -> None:
+    """Five-class event grouping on the ConfliBERT CAMEO sentences: accuracy, per-class F1.
+
+    Example: newsevents eval quad --data ../shared/data/events/confliBERT-cameo-train/train.tsv
+    """
+    _print_report(api.eval_quad(data=data), as_json=as_json)
+
+
+def _print_report(report: Any, *, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.print(report.summary(), markup=False, highlight=False)
 
 
 @app.command()
@@ -280,12 +628,17 @@ def _counts(summary: RunSummary) -> str:
     return (
         f"{summary.documents} documents, {summary.stored} stored, "
         f"{summary.duplicates} duplicates, {summary.near_duplicates} near-duplicates, "
-        f"{summary.failed} failed"
+        f"{summary.failed} failed, {summary.events} events"
     )
 
 
 def _report(summary: RunSummary, *, db: Path) -> None:
     out.print(f"Run {summary.run_id} into {db}: {_counts(summary)}.", highlight=False)
+    if summary.events_replaced:
+        out.print(
+            f"{summary.events_replaced} events stored before were replaced: their articles were "
+            "coded again with a different result (a new coder version)."
+        )
     if summary.not_english:
         out.print(
             f"{summary.not_english} articles are not in English: stored with their language; "
@@ -301,7 +654,10 @@ def _report(summary: RunSummary, *, db: Path) -> None:
 def main() -> None:
     """Entry point: one clear line on error, never a traceback."""
     try:
-        app(standalone_mode=False)
+        # Outside standalone mode click returns a command's typer.Exit code instead of raising.
+        status = app(standalone_mode=False)
+        if isinstance(status, int):
+            sys.exit(status)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except NewsEventsError as exc:
@@ -313,10 +669,14 @@ def main() -> None:
     except Exception as exc:  # a bug: still one line, with how to get the traceback
         import click
 
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
+        # A bad option: click's own exception, or that of the click copy typer>=0.20 ships.
+        if isinstance(exc, click.exceptions.ClickException | typer.TyperException):
+            if hasattr(exc, "show"):
+                exc.show()
+            else:
+                err.print(f"error: {exc}", markup=False, highlight=False)
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, click.exceptions.Abort | typer.Abort):
             sys.exit(1)
         err.print(
             f"error: unexpected {type(exc).__name__}: {exc} (run with NEWSEVENTS_DEBUG=1 "

@@ -12,9 +12,9 @@ import gzip
 import json
 import os
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from newsevents.config import Settings
 from newsevents.errors import (
@@ -66,9 +66,11 @@ def _is_sidecar(name: str, siblings: set[str]) -> bool:
     return any(f"{stem}{ext}" in siblings or f"{stem}{ext}.gz" in siblings for ext in _SIDECAR_OF)
 
 
-def _guarded(path: Path, *, settings: Settings) -> Iterator[Item]:
+def _guarded(
+    path: Path, *, settings: Settings, read: Callable[..., Iterator[Item]] | None = None
+) -> Iterator[Item]:
     try:
-        yield from _read_file(path, settings=settings)
+        yield from (read or _read_file)(path, settings=settings)
     except NewsEventsError as exc:
         yield _failure(path, exc)
     except OSError as exc:
@@ -196,14 +198,25 @@ def _json_documents(
 def _jsonl_documents(path: Path, *, settings: Settings) -> Iterator[Item]:
     """Stream a JSONL file line by line; a bad line is a failure naming its line number."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
-    limit = settings.max_document_bytes
     with opener(path, "rb") as handle:  # type: ignore[operator]
-        for number, line in _lines(handle, limit=limit):
-            origin = f"{path}:{number}"
-            try:
-                yield _jsonl_line(line, origin=origin, limit=limit)
-            except NewsEventsError as exc:
-                yield _failure(origin, exc)
+        yield from jsonl_stream(handle, name=str(path), settings=settings)
+
+
+def jsonl_file_documents(path: Path, *, settings: Settings) -> Iterator[Item]:
+    """A file read as JSONL whatever its name says (``--input-format jsonl``)."""
+    yield from _guarded(path, settings=settings, read=_jsonl_documents)
+
+
+def jsonl_stream(handle: BinaryIO, *, name: str, settings: Settings) -> Iterator[Item]:
+    """The documents of the JSONL read from ``handle`` (a file, standard input), in order; each
+    one's origin is ``name:LINE``, and a bad line is a failure naming its line number."""
+    limit = settings.max_document_bytes
+    for number, line in _lines(handle, limit=limit):
+        origin = f"{name}:{number}"
+        try:
+            yield _jsonl_line(line, origin=origin, limit=limit)
+        except NewsEventsError as exc:
+            yield _failure(origin, exc)
 
 
 def _lines(handle: Any, *, limit: int) -> Iterator[tuple[int, bytes | None]]:

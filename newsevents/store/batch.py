@@ -11,17 +11,24 @@ Each article of a batch is one of:
 
 "Earlier" is ingest order (``articles.seq``): stored articles come before the batch's, and within
 a batch the order given.
+
+An article's events (:func:`plan_events`) follow its first occurrence in the batch. A new article
+(stored or near-duplicate) brings its events. An article stored before brings none when the
+stored events of its coder's family are exactly the new ones (an exact duplicate adds nothing);
+otherwise it was coded again, by another version of the coder or with another result, and its
+stored events of that family are replaced, counted in ``events_replaced``. Events of other coder
+families stay, so two coders can be compared on the same articles.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, NamedTuple
 
 from newsevents.ingest.dedup import Signature, bands, signature, similarity
-from newsevents.records import Article
+from newsevents.records import Article, CodedArticle, Event
 
 OutcomeKind = Literal["stored", "duplicate", "near_duplicate"]
 
@@ -43,6 +50,8 @@ class BatchResult:
     near_duplicates: int = 0
     failed: int = 0
     outcomes: tuple[Outcome, ...] = ()
+    events: int = 0
+    events_replaced: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +95,7 @@ class Plan:
     new: list[NewArticle] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
 
-    def result(self, *, failed: int) -> BatchResult:
+    def result(self, *, failed: int, events: EventPlan) -> BatchResult:
         kinds = [o.outcome for o in self.outcomes]
         return BatchResult(
             stored=kinds.count("stored"),
@@ -94,6 +103,8 @@ class Plan:
             near_duplicates=kinds.count("near_duplicate"),
             failed=failed,
             outcomes=tuple(self.outcomes),
+            events=len(events.insert),
+            events_replaced=events.replaced,
         )
 
 
@@ -190,3 +201,62 @@ def _root_of(target: Target) -> Target:
     # Without the first's signature (one of another SIGNATURE_VERSION), the match's stands in.
     sig = target.root_signature if target.root_signature is not None else target.signature
     return Target(id=target.root, seq=target.root_seq or 0, signature=sig)
+
+
+@dataclass(frozen=True, slots=True)
+class EventPlan:
+    """Events to insert, and the (article id, coder) pairs whose stored events go first."""
+
+    insert: list[Event] = field(default_factory=list)
+    delete: list[tuple[str, str]] = field(default_factory=list)
+    replaced: int = 0
+
+
+def coder_family(coder: str) -> str:
+    """The coder without its version: ``rules.v2`` -> ``rules``. Versions replace each other."""
+    family, dot, version = coder.rpartition(".")
+    return family if dot and version[:1] == "v" and version[1:].isdigit() else coder
+
+
+def plan_events(
+    coded: Sequence[CodedArticle],
+    *,
+    existing: set[str],
+    stored: Mapping[str, Sequence[Event]],
+) -> EventPlan:
+    """The batch's event writes (see the module docstring). ``existing``: the batch's article ids
+    stored before it; ``stored``: the stored events of those articles, by article id."""
+    insert: list[Event] = []
+    delete: list[tuple[str, str]] = []
+    replaced, seen = 0, set()
+    for item in coded:
+        article_id = item.article.id
+        if article_id in seen or item.coder is None:
+            continue
+        seen.add(article_id)
+        events = _checked_events(item)
+        if article_id in existing:
+            old = [e for e in stored.get(article_id, ()) if _same_family(e.coder, item.coder)]
+            if set(old) == set(events):
+                continue
+            delete.extend((article_id, c) for c in sorted({e.coder for e in old}))
+            replaced += len(old)
+        insert.extend(events)
+    return EventPlan(insert=insert, delete=delete, replaced=replaced)
+
+
+def _same_family(a: str, b: str) -> bool:
+    return coder_family(a) == coder_family(b)
+
+
+def _checked_events(item: CodedArticle) -> list[Event]:
+    """The article's events, each id once (the first kept); a mislabelled event is a bug."""
+    unique: dict[str, Event] = {}
+    for event in item.events:
+        if event.article_id != item.article.id or event.coder != item.coder:
+            raise ValueError(
+                f"event {event.id} says article {event.article_id}, coder {event.coder}, but "
+                f"was given with article {item.article.id}, coder {item.coder}"
+            )
+        unique.setdefault(event.id, event)
+    return list(unique.values())

@@ -26,11 +26,20 @@ import newsevents
 from newsevents.config import Settings
 from newsevents.errors import DatabaseLocked, StoreError
 from newsevents.ingest.dedup import SIGNATURE_VERSION
-from newsevents.records import Article, Failure, RunSummary
+from newsevents.records import Article, CodedArticle, Event, Failure, RunSummary
 from newsevents.store import queries
-from newsevents.store.batch import BatchResult, Plan, Sketch, new_articles, plan_batch
+from newsevents.store.batch import (
+    BatchResult,
+    EventPlan,
+    Plan,
+    Sketch,
+    new_articles,
+    plan_batch,
+    plan_events,
+)
 from newsevents.store.migrations import check_readable, migrate
-from newsevents.store.queries import encode_signature, registered
+from newsevents.store.queries import ArticleView, EventFilter, encode_signature, registered
+from newsevents.store.rows import events_table
 
 RunStatus = Literal["running", "completed", "failed", "interrupted"]
 _FINAL_STATUSES = ("completed", "failed", "interrupted")
@@ -115,7 +124,7 @@ class Store:
         self._con.execute(
             """
             UPDATE runs SET documents = ?, stored = ?, duplicates = ?, near_duplicates = ?,
-                failed = ?
+                failed = ?, events = ?, events_replaced = ?
             WHERE id = ?
             """,
             [
@@ -124,6 +133,8 @@ class Store:
                 counts.duplicates,
                 counts.near_duplicates,
                 counts.failed,
+                counts.events,
+                counts.events_replaced,
                 run_id,
             ],
         )
@@ -133,28 +144,35 @@ class Store:
     def write_batch(
         self,
         run_id: int,
-        articles: Sequence[Article],
+        coded: Sequence[CodedArticle],
         failures: Sequence[Failure],
         *,
         settings: Settings,
     ) -> BatchResult:
-        """Store one batch in one transaction; an article already stored only gains a sighting.
+        """Store one batch, articles and their events, in one transaction.
 
-        Writing the same batch twice stores nothing the second time (every article is then a
-        ``duplicate``), so a rerun after a crash completes the job without doubles.
+        An article already stored only gains a sighting, and its events change only when it was
+        coded again with a different result (see :mod:`newsevents.store.batch`). Writing the same
+        batch twice stores nothing the second time (every article is then a ``duplicate``), so a
+        rerun after a crash completes the job without doubles.
         """
         now = _utc_now()
+        articles = [c.article for c in coded]
         with self._transaction(f"write a batch of run {run_id}"):
-            plan = self._plan(articles, threshold=settings.near_duplicate_threshold)
+            existing = queries.existing_ids(self._con, [a.id for a in articles])
+            plan = self._plan(articles, existing=existing, settings=settings)
+            stored = queries.stored_events(self._con, existing)
+            events = plan_events(coded, existing=existing, stored=stored)
             self._insert_new(plan, run_id=run_id, now=now)
+            self._write_events(events, run_id=run_id, now=now)
             self._insert("article_sightings", _sightings(articles, run_id=run_id, now=now))
             self._insert("failures", _failures(failures, run_id=run_id))
-            result = plan.result(failed=len(failures))
+            result = plan.result(failed=len(failures), events=events)
             self._add_counts(run_id, result, documents=len(articles) + len(failures))
         return result
 
-    def _plan(self, articles: Sequence[Article], *, threshold: float) -> Plan:
-        existing = queries.existing_ids(self._con, [a.id for a in articles])
+    def _plan(self, articles: Sequence[Article], *, existing: set[str], settings: Settings) -> Plan:
+        threshold = settings.near_duplicate_threshold
         new = new_articles(articles, existing=existing)
         sketches = {a.id: Sketch.of(a.text) for a in new}
         targets = queries.stored_targets(self._con, _bands(sketches)) if sketches else {}
@@ -173,6 +191,21 @@ class Store:
         self._insert("article_signatures", _signatures(plan))
         self._insert("article_bands", _bands({n.article.id: n.sketch for n in plan.new}))
 
+    def _write_events(self, plan: EventPlan, *, run_id: int, now: dt.datetime) -> None:
+        if plan.delete:
+            pairs = pa.table(
+                {
+                    "article_id": pa.array([a for a, _ in plan.delete], pa.string()),
+                    "coder": pa.array([c for _, c in plan.delete], pa.string()),
+                }
+            )
+            with registered(self._con, "replaced_pairs", pairs):
+                self._con.execute(
+                    "DELETE FROM events USING replaced_pairs r "
+                    "WHERE events.article_id = r.article_id AND events.coder = r.coder"
+                )
+        self._insert("events", events_table(plan.insert, run_id=run_id, now=now))
+
     def _insert(self, table: str, rows: pa.Table) -> None:
         # Through Arrow: one INSERT ... SELECT per table, not one statement per row.
         if rows.num_rows == 0:
@@ -189,7 +222,7 @@ class Store:
             """
             UPDATE runs SET documents = documents + ?, stored = stored + ?,
                 duplicates = duplicates + ?, near_duplicates = near_duplicates + ?,
-                failed = failed + ?
+                failed = failed + ?, events = events + ?, events_replaced = events_replaced + ?
             WHERE id = ?
             """,
             [
@@ -198,6 +231,8 @@ class Store:
                 result.duplicates,
                 result.near_duplicates,
                 result.failed,
+                result.events,
+                result.events_replaced,
                 run_id,
             ],
         )
@@ -229,6 +264,21 @@ class Store:
 
     def article_count(self) -> int:
         return queries.article_count(self._con)
+
+    def events(self, filters: EventFilter | None = None) -> pa.Table:
+        """Stored events matching ``filters``, with their article's title, url and published."""
+        return queries.events(self._con, filters or EventFilter())
+
+    def stored_events(self, article_id: str) -> list[Event]:
+        """The events stored for article ``article_id`` (exact id), in text order."""
+        return queries.stored_events(self._con, {article_id}).get(article_id, [])
+
+    def show(self, article_id: str) -> ArticleView:
+        """The article whose id is or starts with ``article_id`` (6+ hex digits), with its events.
+
+        :class:`UsageError` when no article or more than one matches.
+        """
+        return queries.article_view(self._con, article_id, where=self.path)
 
     def counts(self) -> dict[str, int]:
         """How many articles, near_duplicates, sightings, failures and runs are stored."""

@@ -106,8 +106,78 @@ CREATE TABLE failures (
 );
 """
 
-#: Append only. Events, mentions and clusters arrive as later versions.
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "articles, runs and failures", _ARTICLES),)
+
+def _actor_columns(prefix: str) -> str:
+    """The columns of one :class:`newsevents.records.Actor`, all nullable (a target may be none)."""
+    return f"""
+    {prefix}_text VARCHAR,
+    {prefix}_name VARCHAR,
+    {prefix}_code VARCHAR,                -- CAMEO actor code, e.g. USAGOV ('' when uncoded)
+    {prefix}_country VARCHAR,             -- ISO alpha-3 or a non-state root such as IGO
+    {prefix}_sector VARCHAR,
+    {prefix}_resolved_by VARCHAR,
+    {prefix}_start INTEGER,               -- character offsets in the article text
+    {prefix}_end INTEGER,"""
+
+
+# One row per Event, every field flattened (newsevents.store.rows maps between the two).
+# Codes are strings: "042" is not 42. ``date`` is the event's date, not the article's.
+_EVENTS = f"""
+CREATE TABLE events (
+    id VARCHAR PRIMARY KEY,               -- from article, coder and content (the coder makes it)
+    article_id VARCHAR NOT NULL,          -- articles.id
+    coder VARCHAR NOT NULL,               -- versioned coder name, e.g. rules.v1
+    {_actor_columns("source")}
+    {_actor_columns("target")}
+    cameo VARCHAR NOT NULL,
+    root VARCHAR NOT NULL,
+    quad_class TINYINT NOT NULL CHECK (quad_class BETWEEN 1 AND 4),
+    goldstein DOUBLE NOT NULL,
+    plover_type VARCHAR,
+    plover_mode VARCHAR,
+    plover_context VARCHAR,
+    modality VARCHAR NOT NULL CHECK (modality IN
+        ('asserted', 'planned', 'intended', 'hypothetical', 'negated', 'reported')),
+    date DATE,
+    date_precision VARCHAR
+        CHECK (date_precision IN ('day', 'week', 'month', 'year', 'publication')),
+    location_name VARCHAR,
+    location_country VARCHAR,
+    location_admin1 VARCHAR,
+    location_lat DOUBLE,
+    location_lon DOUBLE,
+    location_geonameid BIGINT,
+    location_kind VARCHAR,
+    sentence VARCHAR NOT NULL,
+    sentence_start INTEGER NOT NULL,
+    sentence_end INTEGER NOT NULL,
+    action_start INTEGER NOT NULL,
+    action_end INTEGER NOT NULL,
+    confidence DOUBLE NOT NULL,
+    mentions INTEGER NOT NULL,
+    repeats INTEGER[] NOT NULL,           -- action_start of each later mention merged into it
+    {_actor_columns("reported_by")}
+    run_id BIGINT NOT NULL,               -- the run that coded it
+    coded_at TIMESTAMP NOT NULL
+);
+
+-- An article's events: the lookup every re-ingested batch makes (re-coding) and `show`. With it,
+-- re-writing 20,000 stored articles of 10 events each took 10 s, without it 15-19 s (scripts/
+-- bench_store.py, 400,000 events). The filters get no index: DuckDB scans the columns they
+-- touch (about 20-130 ms at 400,000 events), and indexes on source/target country made no
+-- query faster while slowing every insert.
+CREATE INDEX events_article ON events (article_id);
+
+-- Counted batch by batch like the others; "replaced": stored events that a re-coding deleted.
+ALTER TABLE runs ADD COLUMN events BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN events_replaced BIGINT NOT NULL DEFAULT 0;
+"""
+
+#: Append only. Mentions and clusters arrive as later versions.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "articles, runs and failures", _ARTICLES),
+    Migration(2, "events", _EVENTS),
+)
 
 
 def latest_version() -> int:

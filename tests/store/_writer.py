@@ -14,7 +14,7 @@ from pathlib import Path
 
 from newsevents.config import Settings
 from newsevents.ingest.dedup import content_id
-from newsevents.records import Article, Failure
+from newsevents.records import Article, CodedArticle, Failure
 from newsevents.store import Store
 
 _VOCABULARY = [f"{a}{b}{c}" for a in "bdfgklmnprst" for b in "aeiou" for c in "lnrst"]
@@ -53,7 +53,7 @@ def main(db: Path, total: int, batch_size: int) -> None:
         run_id = store.start_run(command="crash-test", sources=[str(total)], settings=settings)
         for start in range(0, total, batch_size):
             batch = items[start : start + batch_size]
-            articles = [a for a in batch if isinstance(a, Article)]
+            articles = [CodedArticle(a) for a in batch if isinstance(a, Article)]
             failures = [f for f in batch if isinstance(f, Failure)]
             store.write_batch(run_id, articles, failures, settings=settings)
             print(f"committed {start + len(batch)}", flush=True)

@@ -19,7 +19,7 @@ from newsevents import __version__
 from newsevents.config import Settings
 from newsevents.errors import DatabaseLocked, EmptyDocument, HTTPStatusError, StoreError
 from newsevents.ingest.dedup import NUM_BANDS, content_id
-from newsevents.records import Article, Failure, RunSummary
+from newsevents.records import Article, CodedArticle, Failure, RunSummary
 from newsevents.store import Outcome, Store
 from tests.ingest.test_dedup import fixture, wire_copy
 from tests.store import _writer
@@ -33,6 +33,11 @@ def article(text: str, origin: str = "a.txt", **fields: object) -> Article:
     return Article(id=content_id(text), text=text, origin=origin, **fields)  # type: ignore[arg-type]
 
 
+def uncoded(articles: list[Article]) -> list[CodedArticle]:
+    """Articles as stage 6 hands them over when no event was coded."""
+    return [CodedArticle(a) for a in articles]
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     with Store.open(tmp_path / "news.duckdb") as opened:
@@ -43,7 +48,7 @@ def write(store: Store, *batches: list[Article], failures: list[Failure] | None 
     """A run writing ``batches`` in order; its id."""
     run_id = store.start_run(command="ingest", sources=["test"], settings=SETTINGS)
     for batch in batches:
-        store.write_batch(run_id, batch, failures or [], settings=SETTINGS)
+        store.write_batch(run_id, uncoded(batch), failures or [], settings=SETTINGS)
     store.finish_run(run_id, status="completed")
     return run_id
 
@@ -95,7 +100,9 @@ def test_same_article_twice_is_one_row(
 ):
     run_id = store.start_run(command="ingest", sources=[], settings=SETTINGS)
     results = [
-        store.write_batch(run_id, [article(WIRE, o) for o in origins], [], settings=SETTINGS)
+        store.write_batch(
+            run_id, uncoded([article(WIRE, o) for o in origins]), [], settings=SETTINGS
+        )
         for origins in batches
     ]
     assert [o.outcome for r in results for o in r.outcomes] == outcomes
@@ -108,7 +115,7 @@ def test_rewriting_a_batch_stores_nothing_new(store: Store):
     write(store, batch)
     before = store.counts()
     run_id = store.start_run(command="ingest", sources=[], settings=SETTINGS)
-    result = store.write_batch(run_id, batch, [], settings=SETTINGS)
+    result = store.write_batch(run_id, uncoded(batch), [], settings=SETTINGS)
     assert (result.stored, result.near_duplicates, result.duplicates) == (0, 0, 3)
     assert store.counts() == {**before, "runs": 2}
 
@@ -145,7 +152,7 @@ def test_near_duplicate_is_stored_and_linked_to_the_first(store: Store, split: b
 def test_batch_outcomes_name_the_first(store: Store):
     run_id = store.start_run(command="ingest", sources=[], settings=SETTINGS)
     batch = [article(WIRE), article(COPY, "c.txt"), article(WIRE, "again.txt")]
-    result = store.write_batch(run_id, batch, [], settings=SETTINGS)
+    result = store.write_batch(run_id, uncoded(batch), [], settings=SETTINGS)
     assert result.outcomes == (
         Outcome(batch[0].id, "stored"),
         Outcome(batch[1].id, "near_duplicate", batch[0].id),
@@ -251,8 +258,9 @@ def test_failures_default_to_the_latest_run(store: Store):
 def test_run_is_recorded_with_counts_kept_batch_by_batch(store: Store):
     settings = Settings(batch_size=7)
     run_id = store.start_run(command="ingest", sources=["a/", "b.txt"], settings=settings)
-    store.write_batch(run_id, [article(WIRE), article(COPY, "c")], FAILURES[:1], settings=settings)
-    store.write_batch(run_id, [article(WIRE, "again")], [], settings=settings)
+    batch = uncoded([article(WIRE), article(COPY, "c")])
+    store.write_batch(run_id, batch, FAILURES[:1], settings=settings)
+    store.write_batch(run_id, uncoded([article(WIRE, "again")]), [], settings=settings)
     [row] = store.runs().to_pylist()
     assert row["status"] == "running" and row["finished_at"] is None
     counts = {k: row[k] for k in ("documents", "stored", "duplicates", "near_duplicates", "failed")}
@@ -440,7 +448,7 @@ def test_a_batch_that_fails_half_way_leaves_nothing(
     # Sightings are written after the articles, signatures and bands of the batch.
     monkeypatch.setattr("newsevents.store.db._sightings", fail)
     with pytest.raises(expected):
-        store.write_batch(run_id, [article(WIRE)], FAILURES[:1], settings=SETTINGS)
+        store.write_batch(run_id, uncoded([article(WIRE)]), FAILURES[:1], settings=SETTINGS)
     monkeypatch.undo()
     assert store.counts() == {
         "articles": 0,
@@ -448,7 +456,8 @@ def test_a_batch_that_fails_half_way_leaves_nothing(
         "sightings": 0,
         "failures": 0,
         "runs": 1,
+        "events": 0,
     }
     assert rows(store, "SELECT count(*) FROM article_bands") == [(0,)]
-    result = store.write_batch(run_id, [article(WIRE)], [], settings=SETTINGS)
+    result = store.write_batch(run_id, uncoded([article(WIRE)]), [], settings=SETTINGS)
     assert result.stored == 1
