@@ -195,7 +195,8 @@ _INTENT = {
     "063": "0313", "064": "0314", "07": "033", "071": "0331", "072": "0332", "073": "0333",
     "074": "0334", "08": "035", "081": "0351", "082": "0352", "083": "034", "084": "0353",
     "085": "0354", "086": "0355", "087": "0356", "15": "130", "16": "131", "161": "1313",
-    "162": "1311", "163": "1312", "17": "137", "172": "132", "18": "138", "19": "138",
+    "162": "1311", "163": "1312", "17": "137", "172": "132", "1721": "1321", "1722": "1322",
+    "1723": "1323", "1724": "1324", "18": "138", "19": "138",
     "20": "138",
 }  # fmt: skip
 
@@ -204,7 +205,7 @@ def intent_code(code: str) -> str | None:
     """The CAMEO code for expressing the intent to do ``code`` ("071" -> "0331" express intent
     to provide economic aid; "190" -> "138" threaten with military force), or ``None`` when
     CAMEO has none (statements, demands, intents themselves)."""
-    for length in (3, 2):
+    for length in (4, 3, 2):
         if (found := _INTENT.get(code[:length])) is not None:
             return found
     return None

@@ -129,10 +129,18 @@ class RulesCoder:
         return best
 
     def match_noun(self, noun: Token) -> Match | None:
-        """The most specific nominal pattern ("visit to X") that ``noun`` heads, if any."""
+        """The most specific nominal pattern ("visit to X") that ``noun`` heads, if any.
+
+        A pattern without a preposition ("demonstration") needs support: the noun is the object
+        of a verb that only stages it ("staged a demonstration", :data:`SUPPORT_VERBS`) or has an
+        actor of its own ("the army's offensive"); otherwise every passing mention ("police
+        dispersed the demonstration") would become its subject's act.
+        """
         best: Match | None = None
         for pattern in self.patterns.for_noun(noun.lemma_.lower()):
             if not self._phrase(pattern.noun, noun):
+                continue
+            if not pattern.prep and not _supported(noun):
                 continue
             match = self._fit_preps(pattern, noun, noun_token=noun)
             if match and (best is None or pattern.specificity >= best.pattern.specificity):
@@ -377,6 +385,23 @@ def _nominal_source(noun: Token) -> Token | None:
         if token.pos_ in ("VERB", "AUX"):
             return source_of(token)
     return None
+
+
+#: Verbs that only stage, begin, continue or carry out the event their object names.
+SUPPORT_VERBS = frozenset(
+    {"stage", "hold", "organize", "organise", "begin", "start", "launch", "continue", "mount",
+     "carry", "conduct", "call", "lead", "join", "resume", "make", "undertake", "go", "wage",
+     "step", "escalate", "intensify", "unleash", "open", "complete", "announce", "declare"}
+)  # fmt: skip
+
+
+def _supported(noun: Token) -> bool:
+    if any(c.dep_ == "poss" for c in noun.children):
+        return True
+    head = noun.head
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ == "on":
+        head = head.head  # "went on a hunger strike"
+    return noun.dep_ in ("dobj", "pobj") and head.lemma_.lower() in SUPPORT_VERBS
 
 
 def _agent(verb: Token) -> Token | None:
