@@ -79,14 +79,17 @@ def code_article(article: Article, doc: Doc, *, settings: Settings) -> CodedArti
     from newsevents.actors.dictionaries import load_dictionaries
     from newsevents.actors.resolve import resolve_actors
     from newsevents.events.coders import get_coder
+    from newsevents.events.contexts import article_contexts, with_contexts
     from newsevents.time import date_events
 
     coder = get_coder(settings.coder, settings=settings)
     dictionaries = load_dictionaries(extra=settings.actor_files)
     # 3. actors: every mention coded, later mentions resolved to the first
     actors = resolve_actors(doc, on=article.published, dictionaries=dictionaries)
-    # 4. events: patterns over each sentence's parse; repeats merged into one event
+    # 4. events: patterns over each sentence's parse; repeats merged into one event; the
+    #    article's topics (migration, crime ...) join each event's PLOVER contexts
     events = coder.code(article, doc, actors)
+    events = with_contexts(events, article_contexts(article.text, title=article.title))
     # 5. time: each event's date from the expressions governing it
     events = date_events(events, doc, published=article.published)
     # 6. places: the next issue resolves each event's place; until then none
