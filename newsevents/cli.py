@@ -83,6 +83,12 @@ def demo(db: DbOption = DEFAULT_DB) -> None:
         summary = api.demo(db=db, on_batch=on_batch)
     _report(summary, db=db)
     _print_articles(api.articles(db=db).to_pylist(), fmt="table")
+    # The seed article's events show what coding gives: actors, codes, modality, dates.
+    table = api.events(db=db, actor="Noem")
+    out.print("\nEvents of the seed article (newsevents events --actor Noem):", highlight=False)
+    _print_events(table.to_pylist(), fmt="table", columns=table.column_names)
+    total = len(api.events(db=db))
+    out.print(f"{total} events in all: newsevents events --db {db}", highlight=False)
 
 
 @app.command()
