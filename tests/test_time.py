@@ -57,8 +57,10 @@ def test_resolve(text: str, future: bool, expected: tuple[dt.date, str] | None) 
 )
 def test_event_dates(sentence: str, date: dt.date, precision: str) -> None:
     [events] = code_texts([sentence], settings=Settings(), published=THURSDAY)
-    assert events, f"no event coded from {sentence!r}"
-    assert {(e.date, e.date_precision) for e in events} == {(date, precision)}
+    # The act itself, not the intent to do it (expressed on the day of publication).
+    acts = [e for e in events if not e.cameo.startswith("03")]
+    assert acts, f"no event coded from {sentence!r}"
+    assert {(e.date, e.date_precision) for e in acts} == {(date, precision)}
 
 
 def test_no_publication_date_means_no_event_date() -> None:

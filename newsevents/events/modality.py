@@ -50,7 +50,8 @@ SPEECH = frozenset(
         "say", "tell", "state", "claim", "report", "allege", "announce", "add", "insist",
         "note", "declare", "assert", "confirm", "deny", "believe", "think", "argue",
         "suggest", "write", "explain", "warn", "acknowledge", "admit", "contend",
-        "maintain", "reveal", "disclose", "indicate", "testify", "recall",
+        "maintain", "reveal", "disclose", "indicate", "testify", "recall", "reiterate",
+        "stress", "emphasize", "emphasise", "repeat", "conclude", "reaffirm", "remind",
     }
 )  # fmt: skip
 #: Verbs and adjectives by which an actor commits itself to an action it names in an infinitive
@@ -158,9 +159,19 @@ def commitment_of(trigger: Token) -> Token | None:
             return None if any(c.dep_ == "neg" for c in head.children) else head
         if head.lower_ in COMMITTING_ADJECTIVES and head.pos_ == "ADJ":
             return head
-    future = any(c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll") for c in trigger.children)
+    future = [
+        c for c in trigger.children if c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll")
+    ]
     if future and trigger.dep_ in ("ccomp", "parataxis") and _lemma(trigger.head) in SPEECH:
         return trigger.head
+    if (
+        future
+        and future[0].lower_ != "would"
+        and not any(c.dep_ == "neg" for c in trigger.children)
+    ):
+        # "The UN will provide food aid": news reports an announced plan in the future tense,
+        # which CAMEO codes as the expression of intent (the "would" of conditions is not one).
+        return future[0]
     return None
 
 

@@ -272,6 +272,9 @@ class RulesCoder:
         # The pattern's own noun stays a candidate: in "expelled Indian diplomats" the noun the
         # pattern asks for (diplomat) is also the target.
         skip = {t.i for t in exclude}
+        # "demanded that the government provide ...": the clause's subject is acted on.
+        for clause in (c for c in trigger.children if c.dep_ == "ccomp"):
+            candidates.extend(_subjects(clause))
         return next((c for c in candidates if c.i not in skip and actors.of(c)), None)
 
     def _event(
