@@ -80,7 +80,7 @@ CASES: list[tuple[str, list[Spec], list[Spec]]] = [
     ),
     (
         "Kenyan police arrested protesters in Nairobi.",
-        [("KENCOP", "17*", "OPP", "asserted")],
+        [("KENCOP", "17*", "KENOPP", "asserted")],
         [("KENCOP", "17*", "KENGOV", "asserted")],
     ),
     (
