@@ -164,6 +164,8 @@ def commitment_of(trigger: Token) -> Token | None:
     ]
     if future and trigger.dep_ in ("ccomp", "parataxis") and _lemma(trigger.head) in SPEECH:
         return trigger.head
+    if (conditional := conditional_modal(trigger)) is not None:
+        return conditional  # "may halt mediation if ...": a conditional threat or promise
     if (
         future
         and future[0].lower_ != "would"
@@ -187,3 +189,23 @@ def demanded_of(verb: Token) -> Token | None:
     obliged = any(c.dep_ == "aux" and c.lower_ in OBLIGATION for c in verb.children)
     has_to = any(c.dep_ == "xcomp" for c in verb.children) and _lemma(verb) in ("have", "need")
     return verb.head if obliged or has_to else None
+
+
+def conditional_modal(trigger: Token) -> Token | None:
+    """The modal of an action made conditional ("may halt talks if the fighting goes on",
+    "will strike unless they withdraw"): announcing it is a threat or a promise."""
+    clauses = [c for c in trigger.children if c.dep_ == "advcl"]
+    if not any(m.dep_ == "mark" and m.lower_ in CONDITIONS for c in clauses for m in c.children):
+        return None
+    return next((c for c in trigger.children if c.dep_ == "aux" and c.tag_ == "MD"), None)
+
+
+def refusal_of(trigger: Token) -> Token | None:
+    """The negated future by which an actor refuses an action ("will not meet the demands",
+    "won't negotiate"): the auxiliary, or ``None``."""
+    if not any(c.dep_ == "neg" for c in trigger.children):
+        return None
+    return next(
+        (c for c in trigger.children if c.dep_ == "aux" and c.lower_ in ("will", "would", "wo")),
+        None,
+    )

@@ -209,3 +209,22 @@ def intent_code(code: str) -> str | None:
         if (found := _INTENT.get(code[:length])) is not None:
             return found
     return None
+
+
+#: Refusal codes by the action refused: CAMEO's 12 family mirrors the cooperative roots
+#: ("will not negotiate" -> 125 reject proposal to meet; "will not release" -> 1243).
+_REFUSAL = {
+    "03": "120", "04": "125", "045": "126", "05": "120", "06": "121", "061": "1211",
+    "062": "1212", "063": "1213", "07": "122", "071": "1221", "072": "1222", "073": "1223",
+    "074": "1224", "08": "124", "081": "1241", "082": "1242", "083": "123", "084": "1243",
+    "085": "1244", "086": "1245", "087": "1246",
+}  # fmt: skip
+
+
+def refusal_code(code: str) -> str | None:
+    """The CAMEO code for refusing to do ``code`` ("046" -> "125"), or ``None`` when the action
+    is not one CAMEO's 12 family mirrors (refusing to attack is not a rejection)."""
+    for length in (4, 3, 2):
+        if (found := _REFUSAL.get(code[:length])) is not None:
+            return found
+    return None

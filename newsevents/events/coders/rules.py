@@ -32,8 +32,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from newsevents.events.modality import commitment_of, demanded_of, modality_of
-from newsevents.events.ontology import cameo, intent_code
+from newsevents.events.modality import commitment_of, demanded_of, modality_of, refusal_of
+from newsevents.events.ontology import cameo, intent_code, refusal_code
 from newsevents.events.patterns import Pattern, Patterns
 from newsevents.records import Actor, Article, Event
 
@@ -222,6 +222,8 @@ class RulesCoder:
         )
         commitment = commitment_of(match.trigger)
         intent = intent_code(match.pattern.cameo) if commitment is not None else None
+        if commitment is None and (commitment := refusal_of(match.trigger)) is not None:
+            intent = refusal_code(match.pattern.cameo)  # "will not meet": a rejection (12)
         pairs = [(s, t) for s in sources for t in targets or [None]]
         if not targets and len(sources) > 1 and match.pattern.reverse_cameo == match.pattern.cameo:
             # A reciprocal act with no other party ("Chinese and Russian leaders held talks"):
@@ -234,6 +236,7 @@ class RulesCoder:
             if intent is not None and commitment is not None:
                 # "agreed to provide aid": the commitment is an event of its own (0331)
                 said, _ = modality_of(commitment)
+                said = "asserted" if said == "negated" else said  # the refusal itself happened
                 yield self._event(
                     article,
                     sentence,
@@ -394,7 +397,8 @@ def _nominal_source(noun: Token) -> Token | None:
 SUPPORT_VERBS = frozenset(
     {"stage", "hold", "organize", "organise", "begin", "start", "launch", "continue", "mount",
      "carry", "conduct", "call", "lead", "join", "resume", "make", "undertake", "go", "wage",
-     "step", "escalate", "intensify", "unleash", "open", "complete", "announce", "declare"}
+     "step", "escalate", "intensify", "unleash", "open", "complete", "announce", "declare",
+     "renew", "reopen", "restart"}
 )  # fmt: skip
 
 
