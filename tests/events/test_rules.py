@@ -84,6 +84,31 @@ CASES: list[tuple[str, list[Spec], list[Spec]]] = [
         [("KENCOP", "17*", "KENGOV", "asserted")],
     ),
     (
+        "Kenya will not negotiate with Uganda.",
+        [("KEN", "125", "UGA", "asserted"), ("KEN", "046", "UGA", "negated")],
+        [("KEN", "046", "UGA", "asserted")],
+    ),
+    (
+        "Thousands of Kenyan students staged a demonstration in Nairobi.",
+        [("KENEDU", "141", None, "asserted")],
+        [],
+    ),
+    (
+        "Uganda may cut aid to Kenya if the fighting continues.",
+        [("UGA", "162", "KEN", "hypothetical"), ("UGA", "1311", "KEN", "asserted")],
+        [("UGA", "162", "KEN", "asserted")],
+    ),
+    (
+        "The United Nations will provide food aid to Sudan.",
+        [("IGOUNO", "07*", "SDN", "planned"), ("IGOUNO", "033", "SDN", "asserted")],
+        [],
+    ),
+    (
+        "Israel and Lebanon renewed negotiations on Monday.",
+        [("ISR", "046", "LBN", "asserted"), ("LBN", "046", "ISR", "asserted")],
+        [],
+    ),
+    (
         "The spokesman declined to comment on the report.",
         [],
         [("", "12*", None, "asserted")],
