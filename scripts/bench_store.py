@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from newsevents.config import Settings
-from newsevents.events.ontology import all_codes, cameo
+from newsevents.events.ontology import all_codes, event_fields
 from newsevents.ingest.dedup import content_id, signature
 from newsevents.records import Actor, Article, CodedArticle, Event
 from newsevents.store import EventFilter, Store
@@ -69,7 +69,6 @@ def synthetic_events(article: Article, count: int, *, rng: random.Random) -> Cod
     events = []
     for k in range(count):
         code, start = rng.choice(codes), k * 40
-        info = cameo(code)
         source, target = (_actor(rng, start), _actor(rng, start + 20))
         events.append(
             Event(
@@ -77,13 +76,7 @@ def synthetic_events(article: Article, count: int, *, rng: random.Random) -> Cod
                 article_id=article.id,
                 source=source,
                 target=target,
-                cameo=code,
-                root=info.root,
-                quad_class=info.quad_class,
-                goldstein=info.goldstein,
-                plover_type=info.plover_type,
-                plover_mode=info.plover_mode,
-                plover_context=",".join(info.plover_context) or None,
+                **event_fields(code),
                 modality="asserted",
                 sentence=article.text[start : start + 40],
                 sentence_start=start,

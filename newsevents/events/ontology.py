@@ -228,3 +228,19 @@ def refusal_code(code: str) -> str | None:
         if (found := _REFUSAL.get(code[:length])) is not None:
             return found
     return None
+
+
+def event_fields(code: str) -> dict[str, object]:
+    """The fields of :class:`~newsevents.records.Event` that follow from its CAMEO code: code,
+    root, QuadClass, Goldstein and the PLOVER crosswalk (contexts ";"-joined, ``None`` if none).
+    One place, so every coder and tool derives them alike."""
+    entry = cameo(code)
+    return {
+        "cameo": entry.code,
+        "root": entry.root,
+        "quad_class": entry.quad_class,
+        "goldstein": entry.goldstein,
+        "plover_type": entry.plover_type,
+        "plover_mode": entry.plover_mode,
+        "plover_context": ";".join(entry.plover_context) or None,
+    }

@@ -389,3 +389,101 @@ def _gold_sources(record: dict) -> set[str]:
     if not isinstance(sources, list):
         return set()
     return {OLD_CAMEO.get(s["code"][:3], s["code"][:3]) for s in sources if s.get("code")}
+
+
+# --- armed forces, peoples, organisations, places and the sentence's country --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "head", "codes"),
+    [
+        # bare armed-force nouns with a demonym, a possessor or the first conjunct's country
+        ("Serb forces shelled the village overnight.", "forces", ("SRBMIL",)),
+        ("Russian forces pushed toward the river.", "forces", ("RUSMIL",)),
+        ("Israeli tanks rolled into the camp.", "tanks", ("ISRMIL",)),
+        ("Israeli tanks and helicopters hit the camp.", "helicopters", ("ISRMIL",)),
+        ("Turkish aircraft struck the hills.", "aircraft", ("TURMIL",)),
+        ("Syria said its forces would stay.", "forces", ("SYRMIL",)),
+        ("Rebel forces seized the airport.", "forces", ("REB",)),
+        ("U.N. helicopters flew the wounded out.", "helicopters", ("IGOUNO",)),
+        ("A Dutch think tank published a study.", "tank", ("NLDNGO",)),
+        # people nouns the Phoenix agents lack
+        ("Kenyan prisoners went on hunger strike.", "prisoners", ("KENCVL",)),
+        ("Egyptian youths threw stones.", "youths", ("EGYCVL",)),
+        ("Chinese hackers broke into the ministry's servers.", "hackers", ("CHNCRM",)),
+        ("Tunisian fundamentalists marched.", "fundamentalists", ("TUNRAD",)),
+        ("Ghana's security chief banned the march.", "chief", ("GHACOP",)),
+        # peoples the parser takes for a person, and their pronouns
+        ("Bosnian Croats rejected the plan.", "Croats", ("BIH",)),
+        ("Bosnian Serbs said their forces would withdraw.", "forces", ("BIHMIL",)),
+        ("Bosnian Serb leaders rejected the plan.", "leaders", ("BIHGOV",)),
+        # international organisations under older or shorter names
+        ("The European Community lifted the embargo.", "Community", ("IGOEUREEC",)),
+        ("EU officials welcomed the vote.", "officials", ("IGOEUREEC",)),
+        ("The ILO criticised the new labour law.", "ILO", ("IGOUNOLABILO",)),
+        ("APEC leaders pledged to cut tariffs.", "leaders", ("IGOBUS",)),
+        # an organisation noun takes the named organisation before it
+        ("The Hamas movement rejected the offer.", "movement", ("PSEREBHMS",)),
+        ("The al-Qaeda network claimed the attack.", "network", ("IMGMUSALQ",)),
+        # capitals: the government where they act, the place after "in", "near" …
+        ("Nairobi rejected the report.", "Nairobi", ("KENGOV",)),
+        ("A bomb exploded in Nairobi on Monday.", "Nairobi", ("KEN",)),
+        ("Fighting raged near Khartoum.", "Khartoum", ("SDN",)),
+        ("Washington sent a note to Moscow.", "Moscow", ("RUSGOV",)),
+    ],
+)
+def test_more_readings(text: str, head: str, codes: tuple[str, ...], tables) -> None:
+    assert resolve(text, tables).codes(head) == codes
+
+
+@pytest.mark.parametrize(
+    ("text", "on", "code", "name"),
+    [
+        # a known person with no office on the day takes the title's
+        ("British Foreign Secretary Jack Straw spoke.", D(1980, 1, 1), "GBRGOV", "Jack Straw"),
+        ("Former Pakistan President Pervez Musharraf spoke.", D(1980, 1, 1), "PAKELI", None),
+    ],
+)
+def test_a_person_with_no_role_that_day_takes_the_title(text, on, code, name, tables) -> None:
+    (actor,) = resolve(text, tables, on=on).of(text.split()[-2].rstrip("."))
+    assert actor.code == code
+    assert name is None or actor.name == name
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Syria said it is willing to pull out.", "it"),
+        ("The Iraqi government said it was ready to talk.", "it"),
+    ],
+)
+def test_it_before_a_disposition_is_no_expletive(text: str, word: str, tables) -> None:
+    assert resolve(text, tables).of(word) != ()
+
+
+def test_it_before_an_extraposed_clause_is_an_expletive(tables) -> None:
+    assert resolve("Syria left. It is important to note that.", tables).of("It") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "head", "code"),
+    [
+        # one country in the sentence: the countryless actor takes it
+        ("President Ruiz Ortega declared a curfew in Caracas.", "Ortega", "VENGOV"),
+        ("Police arrested forty Nepali protesters.", "Police", "NPLCOP"),
+        ("Judge Ana Ferreira charged six Angolan officials.", "Ferreira", "AGOJUD"),
+        # none or two: it keeps none
+        ("President Ruiz Ortega declared a curfew.", "Ortega", "GOV"),
+        ("Police said Indian and Pakistani troops clashed.", "Police", "COP"),
+    ],
+)
+def test_an_actor_without_a_country_takes_the_sentences_one_country(
+    text: str, head: str, code: str, tables
+) -> None:
+    assert resolve(text, tables).codes(head) == (code,)
+
+
+def test_the_sentences_country_stays_with_its_sentence(tables) -> None:
+    text = "Police arrested forty Nepali protesters. Police later released them."
+    resolved = resolve(text, tables)
+    assert (resolved.codes("Police"), resolved.codes("Police", 1)) == (("NPLCOP",), ("COP",))

@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 from dataclasses import MISSING, fields, replace
 
-from newsevents.events.ontology import cameo
+from newsevents.events.ontology import event_fields
 from newsevents.ingest.dedup import content_id
 from newsevents.records import Actor, Article, CodedArticle, Event, Location
 
@@ -68,20 +68,13 @@ def event(
     start = sum(len(s) + 2 for s in sentences[:sentence])
     text = sentences[sentence] + ("." if sentence < len(sentences) - 1 else "")
     action_start = item.text.index(action, start)
-    info = cameo(code)
     key = f"{item.id}|{coder}|{code}|{source.code}|{target.code if target else ''}|{start}"
     return Event(
         id=hashlib.sha256(key.encode()).hexdigest()[:16],
         article_id=item.id,
         source=source,
         target=target,
-        cameo=code,
-        root=info.root,
-        quad_class=info.quad_class,
-        goldstein=info.goldstein,
-        plover_type=info.plover_type,
-        plover_mode=info.plover_mode,
-        plover_context=",".join(info.plover_context) or None,
+        **event_fields(code),
         modality=modality,
         sentence=text,
         sentence_start=start,

@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from newsevents.events.modality import commitment_of, demanded_of, modality_of, refusal_of
-from newsevents.events.ontology import cameo, intent_code, refusal_code
+from newsevents.events.ontology import event_fields, intent_code, refusal_code
 from newsevents.events.patterns import Pattern, Patterns
 from newsevents.records import Actor, Article, Event
 
@@ -293,23 +293,17 @@ class RulesCoder:
         code: str | None = None,
         start: int | None = None,
     ) -> Event:
-        entry = cameo(code or match.pattern.cameo)
+        derived = event_fields(code or match.pattern.cameo)
         text = sentence.text.rstrip()
         trigger = match.trigger
         action_start = trigger.idx if start is None else min(start, trigger.idx)
         action_end = max(t.idx + len(t) for t in (trigger, match.noun) if t is not None)
         return Event(
-            id=_event_id(article.id, entry.code, action_start, source, target),
+            id=_event_id(article.id, str(derived["cameo"]), action_start, source, target),
             article_id=article.id,
             source=source,
             target=target,
-            cameo=entry.code,
-            root=entry.root,
-            quad_class=entry.quad_class,
-            goldstein=entry.goldstein,
-            plover_type=entry.plover_type,
-            plover_mode=entry.plover_mode,
-            plover_context=";".join(entry.plover_context) or None,
+            **derived,  # type: ignore[arg-type]
             modality=modality,
             sentence=text,
             sentence_start=sentence.start_char,
