@@ -58,8 +58,8 @@ SPEECH = frozenset(
 #: ("agreed to provide aid", "is ready to contribute troops"): CAMEO codes that commitment as an
 #: expression of intent (03 for cooperation, 13 for conflict), an event of its own.
 COMMITTING = frozenset(
-    {"agree", "promise", "pledge", "vow", "offer", "decide", "plan", "intend", "want", "seek",
-     "hope", "commit", "threaten", "undertake", "resolve", "volunteer", "propose"}
+    {"agree", "promise", "pledge", "vow", "swear", "offer", "decide", "plan", "intend", "want",
+     "seek", "hope", "commit", "threaten", "undertake", "resolve", "volunteer", "propose"}
 )  # fmt: skip
 COMMITTING_ADJECTIVES = frozenset({"ready", "willing", "prepared", "determined", "eager"})
 #: Dependencies through which a governing verb's modality reaches the trigger.

@@ -453,11 +453,25 @@ def _with_conjuncts(token: Token | None) -> list[Token]:
 def _resolve(tokens: Sequence[Token], actors: ArticleActors) -> list[Actor]:
     found: dict[tuple[str, str], Actor] = {}
     for token in tokens:
-        for actor in actors.of(_through_quantity(token)):
+        known = [a for a in actors.of(_through_quantity(token)) if a.code]
+        for actor in known or _apposed(token, actors) or actors.of(_through_quantity(token)):
             if not actor.country:
                 actor = _placed(actor, token, actors)
             found.setdefault((actor.name, actor.code), actor)
     return list(found.values())
+
+
+def _apposed(token: Token, actors: ArticleActors) -> tuple[Actor, ...]:
+    """For a name no table knows, what its apposition says it is: "Kenzo Oshima, the United
+    Nations relief coordinator" acts as the UN; the mention keeps the name as written."""
+    for appos in (c for c in token.children if c.dep_ == "appos"):
+        found = tuple(a for a in actors.of(appos) if a.code)
+        if found:
+            span = token.doc[token.left_edge.i : token.i + 1]
+            return tuple(
+                replace(a, text=span.text, start=span.start_char, end=span.end_char) for a in found
+            )
+    return ()
 
 
 #: Heads that only count or group the actor in their "of" phrase ("thousands of Iraqi Kurds").
