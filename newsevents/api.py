@@ -51,6 +51,7 @@ def ingest(
     """Ingest ``sources`` into the database at ``db``; re-ingesting stores nothing twice."""
     settings = settings or Settings()
     sources = list(sources)
+    pipeline.check_coding(settings)
     with Store.open(Path(db)) as store:
         run_id = store.start_run(command=command, sources=sources, settings=settings)
         try:
@@ -143,6 +144,7 @@ def code(
         raise UsageError(f"input format {input_format!r}: choose {' or '.join(INPUT_FORMATS)}")
     if input_format == "auto" and "-" in sources:
         raise UsageError("to read standard input ('-'), say its format: --input-format jsonl")
+    pipeline.check_coding(settings)
     if input_format == "auto":
         return pipeline.code_documents(sources, settings=settings, published=published)
     items = _jsonl_items(sources, settings=settings)

@@ -39,6 +39,26 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB file to use.", dir_okay=False)]
+ActorsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--actors",
+        help="An actor dictionary of your own (TSV, the format of newsevents/data/actors); "
+        "repeatable. Its entries win over the shipped ones.",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+PatternsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--patterns",
+        help="Verb/noun patterns of your own (TSV, the format of newsevents/data/patterns); "
+        "repeatable. They win over the shipped ones.",
+        exists=True,
+        dir_okay=False,
+    ),
+]
 EXIT_FAILED_DOCUMENTS = 1
 EXIT_ERROR = 2
 
@@ -60,12 +80,19 @@ def ingest(
     batch_size: Annotated[
         int, typer.Option(min=1, help="Documents per database transaction.")
     ] = Settings().batch_size,
+    actors: ActorsOption = None,
+    patterns: PatternsOption = None,
 ) -> None:
-    """Read SOURCES, extract the articles and store them in the database.
+    """Read SOURCES, code their events and store articles and events in the database.
 
     Example: newsevents ingest articles/ https://example.org/feed.xml --db news.duckdb
     """
-    settings = Settings(allow_private=allow_private, batch_size=batch_size)
+    settings = Settings(
+        allow_private=allow_private,
+        batch_size=batch_size,
+        actor_files=tuple(actors or ()),
+        pattern_files=tuple(patterns or ()),
+    )
     with _progress("Ingesting") as on_batch:
         summary = api.ingest(
             sources, db=db, settings=settings, published=_published(published), on_batch=on_batch
@@ -471,6 +498,8 @@ def code(
     allow_private: Annotated[
         bool, typer.Option(help="Allow fetching from private, loopback and link-local addresses.")
     ] = False,
+    actors: ActorsOption = None,
+    patterns: PatternsOption = None,
 ) -> None:
     """Code SOURCES into events, no database: one JSON line per input document, in order.
 
@@ -479,7 +508,11 @@ def code(
     status is then 1.
     Example: newsevents code ../shared/data/seed/noem-colombia.txt --published 2025-03-27
     """
-    settings = Settings(allow_private=allow_private)
+    settings = Settings(
+        allow_private=allow_private,
+        actor_files=tuple(actors or ()),
+        pattern_files=tuple(patterns or ()),
+    )
     results = api.code(
         sources,
         settings=settings,

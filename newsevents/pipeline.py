@@ -96,6 +96,18 @@ def code_article(article: Article, doc: Doc, *, settings: Settings) -> CodedArti
     return CodedArticle(article, tuple(events), coder=coder.name)
 
 
+def check_coding(settings: Settings) -> None:
+    """Load the model, the dictionaries and the coder once, before any document: a missing
+    model or a broken user dictionary stops the command with one error instead of failing
+    every document."""
+    from newsevents.actors.dictionaries import load_dictionaries
+    from newsevents.events.coders import get_coder
+
+    nlp.load_model(settings.model)
+    load_dictionaries(extra=settings.actor_files)
+    get_coder(settings.coder, settings=settings)
+
+
 def coded_text(article: Article, *, settings: Settings) -> str:
     """The part of the article that is parsed and coded: all of it up to
     ``Settings.max_coded_chars``, cut at the last paragraph or sentence end before the cap."""
