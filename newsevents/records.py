@@ -186,6 +186,17 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceMention:
+    """A place named in an article (``start``/``end``: character offsets in its text) and the
+    gazetteer entry it resolved to (``None`` when no entry fits)."""
+
+    text: str
+    start: int
+    end: int
+    location: Location | None
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """Who did what to whom, in one sentence of one article, coded.
 
@@ -242,3 +253,5 @@ class CodedArticle:
     article: Article
     events: tuple[Event, ...] = ()
     coder: str | None = None
+    #: Every place the article names, resolved (stage 6), for maps beyond the events' places.
+    places: tuple[PlaceMention, ...] = ()
