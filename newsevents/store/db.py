@@ -39,7 +39,7 @@ from newsevents.store.batch import (
 )
 from newsevents.store.migrations import check_readable, migrate
 from newsevents.store.queries import ArticleView, EventFilter, encode_signature, registered
-from newsevents.store.rows import events_table
+from newsevents.store.rows import events_table, places_table
 
 RunStatus = Literal["running", "completed", "failed", "interrupted"]
 _FINAL_STATUSES = ("completed", "failed", "interrupted")
@@ -165,6 +165,8 @@ class Store:
             events = plan_events(coded, existing=existing, stored=stored)
             self._insert_new(plan, run_id=run_id, now=now)
             self._write_events(events, run_id=run_id, now=now)
+            recoded = {article_id for article_id, _ in events.delete}
+            self._write_places(coded, {n.article.id for n in plan.new} | recoded)
             self._insert("article_sightings", _sightings(articles, run_id=run_id, now=now))
             self._insert("failures", _failures(failures, run_id=run_id))
             result = plan.result(failed=len(failures), events=events)
@@ -206,11 +208,27 @@ class Store:
                 )
         self._insert("events", events_table(plan.insert, run_id=run_id, now=now))
 
+    def _write_places(self, coded: Sequence[CodedArticle], article_ids: set[str]) -> None:
+        """The place mentions of the new and the re-coded articles (the latter's replace theirs)."""
+        chosen = {c.article.id: c for c in coded if c.article.id in article_ids}
+        if not chosen:
+            return
+        ids = pa.table({"article_id": pa.array(sorted(chosen), pa.string())})
+        with registered(self._con, "placed_articles", ids):
+            self._con.execute(
+                "DELETE FROM places USING placed_articles p WHERE places.article_id = p.article_id"
+            )
+        self._insert("places", places_table(list(chosen.values())))
+
+    def places(self, article_id: str | None = None) -> pa.Table:
+        """Place mentions, of one article or all, in text order."""
+        return queries.places(self._con, article_id)
+
     def _insert(self, table: str, rows: pa.Table) -> None:
         # Through Arrow: one INSERT ... SELECT per table, not one statement per row.
         if rows.num_rows == 0:
             return
-        columns = ", ".join(rows.column_names)
+        columns = ", ".join(f'"{name}"' for name in rows.column_names)  # "end" is a keyword
         conflict = "OR IGNORE " if table == "article_sightings" else ""
         with registered(self._con, "batch_rows", rows):
             self._con.execute(

@@ -173,10 +173,30 @@ ALTER TABLE runs ADD COLUMN events BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN events_replaced BIGINT NOT NULL DEFAULT 0;
 """
 
-#: Append only. Mentions and clusters arrive as later versions.
+# Every place an article names, resolved (stage 6): what a map shows beyond the events' places.
+# Rewritten with the article's events when it is coded again.
+_PLACES = """
+CREATE TABLE places (
+    article_id VARCHAR NOT NULL,          -- articles.id
+    start INTEGER NOT NULL,               -- character offsets of the mention in the article text
+    "end" INTEGER NOT NULL,
+    text VARCHAR NOT NULL,                -- the mention as written
+    name VARCHAR,                         -- the gazetteer entry (all NULL: unresolved)
+    country VARCHAR,                      -- ISO alpha-3
+    admin1 VARCHAR,
+    lat DOUBLE,
+    lon DOUBLE,
+    geonameid BIGINT,
+    kind VARCHAR,                         -- country, admin1, city, region, other
+    PRIMARY KEY (article_id, start)
+);
+"""
+
+#: Append only. Clusters arrive as a later version.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, runs and failures", _ARTICLES),
     Migration(2, "events", _EVENTS),
+    Migration(3, "place mentions", _PLACES),
 )
 
 

@@ -195,6 +195,14 @@ def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> It
     con.unregister(name)
 
 
+def places(con: duckdb.DuckDBPyConnection, article_id: str | None) -> pa.Table:
+    """Place mentions, of one article (``article_id``) or of all, in text order."""
+    if article_id is None:
+        return _arrow(con, "SELECT * FROM places ORDER BY article_id, start")
+    sql = "SELECT * FROM places WHERE article_id = ? ORDER BY start"
+    return _arrow(con, sql, params=[article_id])
+
+
 def _arrow(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> pa.Table:
     relation = con.sql(sql, params=params)
     # Newer DuckDB calls it to_arrow_table() (arrow() now returns a reader); older ones, arrow().

@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from newsevents.errors import StoreError
-from newsevents.records import Actor, Event, Location
+from newsevents.records import Actor, CodedArticle, Event, Location
 
 _ACTOR_TYPES = {"start": pa.int32(), "end": pa.int32()}
 _LOCATION_TYPES = {"lat": pa.float64(), "lon": pa.float64(), "geonameid": pa.int64()}
@@ -127,3 +127,46 @@ def _location(row: Mapping[str, Any]) -> Location | None:
     if row["location_name"] is None:
         return None
     return Location(**{f.name: row[f"location_{f.name}"] for f in fields(Location)})
+
+
+#: The ``places`` table's columns, in order, with their Arrow types.
+PLACE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+        ("text", pa.string()),
+        ("name", pa.string()),
+        ("country", pa.string()),
+        ("admin1", pa.string()),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+        ("geonameid", pa.int64()),
+        ("kind", pa.string()),
+    ]
+)
+
+
+def places_table(coded: Sequence[CodedArticle]) -> pa.Table:
+    """Every place mention of ``coded`` as rows of ``places`` (an unresolved one: NULL place)."""
+    rows: list[dict[str, Any]] = []
+    for item in coded:
+        seen: set[int] = set()
+        for mention in item.places:
+            if mention.start in seen:
+                continue
+            seen.add(mention.start)
+            where = mention.location
+            rows.append(
+                {
+                    "article_id": item.article.id,
+                    "start": mention.start,
+                    "end": mention.end,
+                    "text": mention.text,
+                    **{
+                        name: getattr(where, name) if where is not None else None
+                        for name in ("name", "country", "admin1", "lat", "lon", "geonameid", "kind")
+                    },
+                }
+            )
+    return pa.Table.from_pylist(rows, schema=PLACE_SCHEMA)
