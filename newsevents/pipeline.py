@@ -5,7 +5,7 @@
     3. actors   mentions become coded actors, with coreference          (newsevents.actors)
     4. events   sentences become coded events                           (newsevents.events)
     5. time     each event's date                                        (newsevents.time)
-    6. places   each event's place                                       (later issue)
+    6. places   each place named, resolved; each event's place          (newsevents.places)
     7. store    batches of results into DuckDB                           (newsevents.store)
 
 Stages 1-6 are a pure function of a batch of documents (:func:`process_batch`), so they can run
@@ -80,6 +80,8 @@ def code_article(article: Article, doc: Doc, *, settings: Settings) -> CodedArti
     from newsevents.actors.resolve import resolve_actors
     from newsevents.events.coders import get_coder
     from newsevents.events.contexts import article_contexts, with_contexts
+    from newsevents.places import resolve_places
+    from newsevents.places.locate import locate_events
     from newsevents.time import date_events
 
     coder = get_coder(settings.coder, settings=settings)
@@ -92,8 +94,10 @@ def code_article(article: Article, doc: Doc, *, settings: Settings) -> CodedArti
     events = with_contexts(events, article_contexts(article.text, title=article.title))
     # 5. time: each event's date from the expressions governing it
     events = date_events(events, doc, published=article.published)
-    # 6. places: the next issue resolves each event's place; until then none
-    return CodedArticle(article, tuple(events), coder=coder.name)
+    # 6. places: every place the article names, resolved; each event's place from its sentence
+    places = resolve_places(doc, title=article.title)
+    events = locate_events(events, doc, places)
+    return CodedArticle(article, tuple(events), coder=coder.name, places=places.mentions)
 
 
 def check_coding(settings: Settings) -> None:

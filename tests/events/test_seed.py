@@ -101,3 +101,33 @@ def test_events_point_at_their_evidence(seed_events: tuple[Event, ...], shared_d
         for actor in (event.source, event.target):
             if actor is not None:
                 assert body[actor.start : actor.end] == actor.text
+
+
+def _placed(events: list[Event]) -> set[str | None]:
+    return {e.location.country if e.location else None for e in events}
+
+
+def test_the_colombia_events_happen_in_colombia(seed_events: tuple[Event, ...]) -> None:
+    colombia = [
+        e for e in seed_events
+        if _by_noem(e) and e.target and e.target.country == "COL" and e.root == "04"
+    ]  # fmt: skip
+    assert len(colombia) >= 3 and _placed(colombia) == {"COL"}
+
+
+def test_the_bukele_meeting_happens_in_el_salvador(seed_events: tuple[Event, ...]) -> None:
+    met = [e for e in seed_events if _by_noem(e) and _target(e, "SLVGOV", "Nayib Bukele")]
+    assert met and _placed(met) == {"SLV"}
+
+
+def test_the_mexico_trip_happens_in_mexico(seed_events: tuple[Event, ...]) -> None:
+    trip = [
+        e for e in seed_events
+        if _by_noem(e) and e.modality == "planned" and e.target and e.target.country == "MEX"
+    ]  # fmt: skip
+    assert trip and _placed(trip) == {"MEX"}
+
+
+def test_every_place_the_article_names_is_resolved(seed: CodedArticle) -> None:
+    named = {(m.text, m.location.country if m.location else None) for m in seed.places}
+    assert {("Colombia", "COL"), ("El Salvador", "SLV"), ("Mexico", "MEX")} <= named

@@ -1,0 +1,368 @@
+"""Stage 6: place mentions in an article, resolved to gazetteer entries in the article's context.
+
+    1. mentions   spaCy's GPE and LOC entities, FAC entities that name a street or a site, any
+                  entity whose whole text is a country name (the small model tags "Colombia"
+                  ORG now and then), and well-known names NER missed after "in", "to", "from"…;
+                  demonyms ("Colombian") are never places
+    2. context    the countries the article names (country mentions, demonyms, the title), the
+                  dateline ("BOGOTA, Colombia (AP) -"), and "Name, Qualifier" pairs ("Paris, Texas")
+    3. rank       each mention's candidates scored by :func:`score`: population, kind, and the
+                  countries and states the rest of the article is about; twice, the second time
+                  with the first pass's choices of the other mentions as context
+    4. vicinity   a name the gazetteer does not know (a street, a building) is placed at the
+                  article's focus, the place it names most, as kind ``vicinity``
+
+:func:`resolve_places` does this for a parsed article; :func:`resolve_spans` for given character
+spans (gold toponyms), with the same steps 2-4.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from newsevents.actors.normalise import key
+from newsevents.places.gazetteer import Gazetteer, Place, load_gazetteer
+from newsevents.records import Location, PlaceMention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+# Scoring weights. A candidate's score is the sum of these terms (see :func:`score`); the numbers
+# were set on the reasoning in each comment and checked on the tests' sentences and GeoWebNews.
+#: Per decade of population: Paris, France (2.1M) is 2 points ahead of Paris, Texas (25k).
+W_POPULATION = 1.0
+#: A country name means the country: 6 points let Georgia the country (3.7M) beat Georgia the US
+#: state (10M people, +3 as an admin1) when the article gives no hint either way.
+#: A named region ("the Middle East", "the Gulf") has no population: 12 stands in for the 6 of
+#: its kind plus the 6 decades of population a region of countries would have.
+W_KIND = {
+    "country": 6.0,
+    "continent": 6.0,
+    "region": 12.0,
+    "admin1": 3.0,
+    "admin2": 0.5,
+    "city": 0.0,
+}
+#: A national capital is what news means by the bare name: 5 points put Washington, D.C. (0.7M,
+#: capital) ahead of Washington State (6.5M, +3 as an admin1) but keep every country ahead of a
+#: capital that shares its name (Mexico, Panama, Kuwait: +6 for the country).
+W_CAPITAL = 5.0
+#: A city inside a subdivision of the same name ("San Salvador" in San Salvador department, New
+#: York City in New York State) beats it: news names the city; this outweighs the admin1 bonus.
+W_SEAT = 3.5
+#: The candidate lies in a country the rest of the article names: enough to beat a city ten
+#: times bigger elsewhere (San Salvador, El Salvador over San Salvador in Argentina or Angola).
+W_COUNTRY = 4.0
+#: The candidate lies in a state the rest of the article names ("Georgia" near "Atlanta").
+W_ADMIN1 = 3.0
+#: "Name, Qualifier" and the candidate lies in the qualifier ("Paris, Texas"): near certain.
+W_QUALIFIER = 10.0
+#: The dateline's place counts as this many extra mentions of its country and state.
+DATELINE_WEIGHT = 2.0
+#: The name is the entry's main name, not one of its alternate names.
+W_MAIN_NAME = 1.0
+#: FAC entities count as places only when their last word is one of these.
+SITE_WORDS = frozenset(
+    "street st road avenue ave boulevard square plaza bridge airport port harbour harbor park "
+    "highway lane river lake mountain mount island valley bay gulf sea ocean canal border "
+    "crossing prison camp base".split()
+)
+_ENTITY_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: A capitalised name right after one of these, which NER left untagged, is a place when the
+#: gazetteer knows it as a country, region, state or a city of MISSED_CITY_PEOPLE or more: the
+#: small model misses "in Bogotá" now and then, and a preposition of place makes it near certain.
+LOCATIVES = frozenset("in to from at near into across outside inside toward towards via".split())
+MISSED_CITY_PEOPLE = 100_000
+_DATELINE = re.compile(
+    r"\A\s*([A-Z][A-Z.'\- ]{2,40}?)"  # BOGOTA
+    r"(?:,\s*([A-Z][A-Za-z.'\- ]{1,40}?))?"  # , Colombia
+    r"\s*(?:\([^)]{1,40}\))?\s*[-—–]"  # (AP) —
+)
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3}")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePlaces:
+    """Stage 6's output for one article: its place mentions in text order, and its dateline."""
+
+    mentions: tuple[PlaceMention, ...] = ()
+    dateline: Location | None = None
+    _starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def at(self, token: Token) -> Location | None:
+        """The location of the place mention containing ``token``, or ``None``."""
+        return self.at_offset(token.idx)
+
+    def at_offset(self, offset: int) -> Location | None:
+        i = bisect_right(self._starts, offset) - 1
+        if i >= 0 and self.mentions[i].start <= offset < self.mentions[i].end:
+            return self.mentions[i].location
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the rest of an article says about where it is: weighted counts of its countries and
+    of its (country, admin1) states, and the qualifier of the mention being scored."""
+
+    countries: Counter[str] = field(default_factory=Counter)
+    states: Counter[tuple[str | None, str | None]] = field(default_factory=Counter)
+    qualifier: Place | None = None
+
+
+def score(place: Place, *, name: str, context: Context, seat: bool = False) -> float:
+    """How likely ``place`` is the referent of ``name`` in ``context`` (higher is likelier)."""
+    total = W_POPULATION * math.log10(place.population + 10)
+    total += W_KIND.get(place.kind, 0.0) + (W_CAPITAL if place.capital else 0.0)
+    total += W_SEAT if seat else 0.0
+    total += W_MAIN_NAME if key(place.name) == key(name) else 0.0
+    if place.country and context.countries.get(place.country, 0) > 0:
+        total += W_COUNTRY
+    if (
+        place.kind not in ("country", "continent", "region")
+        and context.states.get(place.region, 0) > 0
+    ):
+        total += W_ADMIN1
+    if context.qualifier is not None and _within(place, context.qualifier):
+        total += W_QUALIFIER
+    return total
+
+
+def _within(place: Place, region: Place) -> bool:
+    if region.kind == "country":
+        return place.country == region.country and place.kind not in ("country", "region")
+    if region.kind in ("admin1", "admin2"):
+        return place.region == region.region and place.geonameid != region.geonameid
+    return False
+
+
+@dataclass(slots=True)
+class _Mention:
+    text: str
+    start: int
+    end: int
+    candidates: tuple[Place, ...]
+    qualifier: _Mention | None = None
+    choice: Place | None = None
+
+
+def resolve_places(
+    doc: Doc, *, title: str | None = None, gazetteer: Gazetteer | None = None
+) -> ArticlePlaces:
+    """Every place the parsed article names, resolved (see the module docstring)."""
+    gaz = gazetteer or load_gazetteer()
+    spans = list(_mention_spans(doc, gaz))
+    demonyms = [ent.text for ent in doc.ents if ent.label_ == "NORP"]
+    return _resolve(doc.text, spans, gaz=gaz, title=title, demonyms=demonyms, strict=True)
+
+
+def resolve_spans(
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    *,
+    title: str | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> list[Location | None]:
+    """The location of each given (start, end) span of ``text``, resolved in the context of the
+    others. A demonym span ("Irish") resolves to its country: the caller says it is a toponym."""
+    gaz = gazetteer or load_gazetteer()
+    places = _resolve(text, list(spans), gaz=gaz, title=title, demonyms=[], strict=False)
+    by_span = {(m.start, m.end): m.location for m in places.mentions}
+    return [by_span.get((start, end)) for start, end in spans]
+
+
+def _resolve(
+    text: str,
+    spans: list[tuple[int, int]],
+    *,
+    gaz: Gazetteer,
+    title: str | None,
+    demonyms: Iterable[str],
+    strict: bool,
+) -> ArticlePlaces:
+    mentions = [_mention(text, s, e, gaz=gaz, strict=strict) for s, e in sorted(set(spans))]
+    _pair_qualifiers(text, mentions)
+    dateline = _dateline(text, gaz)
+    base = _signals(text, title, demonyms, gaz=gaz, dateline=dateline)
+    for _ in range(2):  # pass 1: country signals only; pass 2: also the other mentions' choices
+        chosen = [m.choice for m in mentions]
+        for i, m in enumerate(mentions):
+            m.choice = _choose(m, _context(base, chosen, i, qualifier=m.qualifier))
+    focus = _focus(mentions, dateline)
+    records = tuple(
+        PlaceMention(m.text, m.start, m.end, _location(m, gaz=gaz, focus=focus)) for m in mentions
+    )
+    return ArticlePlaces(
+        mentions=records,
+        dateline=gaz.location(dateline) if dateline else None,
+        _starts=tuple(m.start for m in records),
+    )
+
+
+def _mention(text: str, start: int, end: int, *, gaz: Gazetteer, strict: bool) -> _Mention:
+    name = text[start:end]
+    if not strict:  # a given span that is a demonym ("Canadian") means the country, not a town
+        country = gaz.country(gaz.countries.demonyms.get(key(name)))
+        if country is not None:
+            return _Mention(name, start, end, (country,))
+    return _Mention(name, start, end, gaz.lookup(name))
+
+
+def _pair_qualifiers(text: str, mentions: list[_Mention]) -> None:
+    """``Paris, Texas``: the second mention qualifies the first when only ", " lies between."""
+    for first, second in pairwise(mentions):
+        if text[first.end : second.start].strip() == "," and any(
+            c.kind in ("country", "admin1", "admin2") for c in second.candidates
+        ):
+            first.qualifier = second
+
+
+def _choose(mention: _Mention, context: Context) -> Place | None:
+    if not mention.candidates:
+        return None
+    regions = {c.region for c in mention.candidates if c.kind in ("admin1", "admin2")}
+
+    def ranked(place: Place) -> float:
+        seat = place.kind == "city" and place.region in regions
+        return score(place, name=mention.text, context=context, seat=seat)
+
+    return max(mention.candidates, key=ranked)
+
+
+def _context(
+    base: Context, chosen: list[Place | None], skip: int, *, qualifier: _Mention | None
+) -> Context:
+    countries, states = Counter(base.countries), Counter(base.states)
+    for i, place in enumerate(chosen):
+        if place is not None and i != skip:
+            if place.country:
+                countries[place.country] += 1
+            if place.kind not in ("country", "continent", "region"):
+                states[place.region] += 1
+    region = qualifier.choice if qualifier else None
+    return Context(countries=countries, states=states, qualifier=region)
+
+
+def _signals(
+    text: str, title: str | None, demonyms: Iterable[str], *, gaz: Gazetteer, dateline: Place | None
+) -> Context:
+    """Countries named anywhere (capitalised country names and demonyms in the text and the
+    title), and the dateline's country and state."""
+    countries: Counter[str] = Counter()
+    for source in (text, title or ""):
+        for match in _CAPITALISED.finditer(source):
+            k = key(match.group())
+            alpha3 = gaz.countries.names.get(k) or gaz.countries.demonyms.get(k)
+            if alpha3:
+                countries[alpha3] += 1
+    for name in demonyms:
+        alpha3 = gaz.countries.demonyms.get(key(name))
+        if alpha3:
+            countries[alpha3] += 1
+    states: Counter[tuple[str | None, str | None]] = Counter()
+    if dateline is not None and dateline.country:
+        countries[dateline.country] += DATELINE_WEIGHT
+        if dateline.kind != "country":
+            states[dateline.region] += DATELINE_WEIGHT
+    return Context(countries=countries, states=states)
+
+
+def _dateline(text: str, gaz: Gazetteer) -> Place | None:
+    """The place of a wire dateline opening the text: "BOGOTA, Colombia (AP) —"."""
+    match = _DATELINE.match(text[:120])
+    if match is None:
+        return None
+    candidates = gaz.lookup(match.group(1))
+    qualifier = gaz.lookup(match.group(2)) if match.group(2) else ()
+    region = next((q for q in qualifier if q.kind in ("country", "admin1")), None)
+    context = Context(qualifier=region)
+    if region is not None and region.country:
+        context.countries[region.country] += 1
+    return max(candidates, key=lambda p: score(p, name=p.name, context=context), default=None)
+
+
+def _focus(mentions: list[_Mention], dateline: Place | None) -> Place | None:
+    """The city or subdivision the article names most (the dateline counts double)."""
+    counts: Counter[int] = Counter()
+    places: dict[int, Place] = {}
+    for place in [m.choice for m in mentions] + [dateline, dateline]:
+        if place is not None and place.kind in ("city", "admin2", "admin1"):
+            counts[place.geonameid] += 1
+            places[place.geonameid] = place
+    if not counts:
+        return None
+    return places[counts.most_common(1)[0][0]]
+
+
+def _location(mention: _Mention, *, gaz: Gazetteer, focus: Place | None) -> Location | None:
+    if mention.choice is not None:
+        return gaz.location(mention.choice)
+    if focus is None:
+        return None
+    near = gaz.location(focus)
+    return Location(
+        name=mention.text,
+        country=near.country,
+        admin1=near.admin1,
+        lat=near.lat,
+        lon=near.lon,
+        geonameid=None,
+        kind="vicinity",
+    )
+
+
+def _mention_spans(doc: Doc, gaz: Gazetteer) -> Iterable[tuple[int, int]]:
+    yield from _entity_spans(doc, gaz)
+    yield from _missed_spans(doc, gaz)
+
+
+def _missed_spans(doc: Doc, gaz: Gazetteer) -> Iterable[tuple[int, int]]:
+    """Known place names after a locative preposition that NER did not tag (see LOCATIVES)."""
+    for token in doc[:-1]:
+        if token.lower_ not in LOCATIVES:
+            continue
+        end = token.i + 1
+        while end < len(doc) and end - token.i <= 4 and _untagged_name(doc[end]):
+            end += 1
+        for stop in range(end, token.i + 1, -1):  # the longest known name wins
+            span = doc[token.i + 1 : stop]
+            if any(_well_known(p) for p in gaz.lookup(span.text)):
+                yield span.start_char, span.end_char
+                break
+
+
+def _untagged_name(token: Token) -> bool:
+    """A capitalised word that NER did not tag as a place or a people ("Bogotá" as PERSON)."""
+    return token.is_title and token.ent_type_ not in _ENTITY_LABELS | {"NORP"}
+
+
+def _well_known(place: Place) -> bool:
+    if place.kind == "city":
+        return place.capital or place.population >= MISSED_CITY_PEOPLE
+    return place.kind in ("country", "region", "continent", "admin1")
+
+
+def _entity_spans(doc: Doc, gaz: Gazetteer) -> Iterable[tuple[int, int]]:
+    for ent in doc.ents:
+        if ent.label_ == "NORP":
+            continue
+        if ent.label_ in _ENTITY_LABELS and (
+            ent.label_ != "FAC" or ent[-1].lower_.strip(".") in SITE_WORDS
+        ):
+            yield _trim_the(ent)
+        elif key(ent.text) in gaz.countries.names:
+            yield _trim_the(ent)
+
+
+def _trim_the(ent: Span) -> tuple[int, int]:
+    """Drop a leading "the" from the span ("the United States" -> "United States")."""
+    if ent[0].lower_ == "the" and len(ent) > 1:
+        return ent[1].idx, ent.end_char
+    return ent.start_char, ent.end_char

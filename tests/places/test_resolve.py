@@ -1,0 +1,176 @@
+"""Stage 6 resolution: place mentions in parsed sentences, given spans, and the scoring terms."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from spacy.tokens import Doc
+
+from newsevents.config import Settings
+from newsevents.nlp import load_model
+from newsevents.places import Place, resolve_places, resolve_spans
+from newsevents.places.resolve import (
+    W_ADMIN1,
+    W_CAPITAL,
+    W_COUNTRY,
+    W_KIND,
+    W_MAIN_NAME,
+    W_POPULATION,
+    W_QUALIFIER,
+    W_SEAT,
+    Context,
+    score,
+)
+
+
+def parse(text: str) -> Doc:
+    return load_model(Settings().model)(text)
+
+
+def places(text: str) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """mention text -> (country, kind, admin1) of its resolution."""
+    found = resolve_places(parse(text))
+    return {
+        m.text: (m.location.country, m.location.kind, m.location.admin1) if m.location else None
+        for m in found.mentions
+    }
+
+
+# (sentence, mention, expected country, expected kind, expected admin1 or None to skip)
+SENTENCES = [
+    ("Noem held talks in Bogotá on Thursday.", "Bogotá", "COL", "city", None),
+    ("Noem held talks in Bogota on Thursday.", "Bogota", "COL", "city", None),
+    (
+        "Protests spread across El Salvador. Police in San Salvador arrested dozens.",
+        "San Salvador",
+        "SLV",
+        "city",
+        None,
+    ),
+    (
+        "Storms hit Atlanta on Monday, and officials across Georgia closed schools.",
+        "Georgia",
+        "USA",
+        "admin1",
+        "Georgia",
+    ),
+    ("Georgia and Russia fought a short war in 2008.", "Georgia", "GEO", "country", None),
+    ("The rodeo in Paris, Texas drew large crowds.", "Paris", "USA", "city", "Texas"),
+    ("Tourists crowded the museums of Paris last summer.", "Paris", "FRA", "city", None),
+    ("The Mexican president met officials in Mexico City.", "Mexico City", "MEX", "city", None),
+    ("Washington imposed new sanctions on Iran.", "Washington", "USA", "city", None),
+    ("Troops moved into the Middle East.", "Middle East", None, "region", None),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "country", "kind", "admin1"), SENTENCES)
+def test_sentence_places(
+    text: str, name: str, country: str | None, kind: str, admin1: str | None
+) -> None:
+    found = places(text)
+    assert name in found, found
+    got_country, got_kind, got_admin1 = found[name]
+    assert (got_country, got_kind) == (country, kind)
+    if admin1 is not None:
+        assert got_admin1 == admin1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Colombian government said it would reply.",  # a demonym is not a place
+        "Loading Now",  # "Now" names no place
+        "Salvadoran officials met on Friday.",
+    ],
+)
+def test_no_place_is_found_in(text: str) -> None:
+    assert places(text) == {}
+
+
+def test_dateline_and_at() -> None:
+    doc = parse("BOGOTA, Colombia (AP) — Noem arrived in Colombia on Thursday.")
+    found = resolve_places(doc)
+    assert found.dateline is not None
+    assert (found.dateline.name, found.dateline.country) == ("Bogotá", "COL")
+    colombia = next(t for t in doc if t.text == "Colombia" and t.i > 5)
+    assert found.at(colombia) is not None
+    assert found.at(colombia).country == "COL"
+    assert found.at(doc[0]) is None  # the dateline is not a mention
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "country", "kind"),
+    [
+        ("The Irish government objected.", "Irish", "IRL", "country"),  # a given demonym span
+        ("She flew to Ciudad de México on Friday.", "Ciudad de México", "MEX", None),
+        ("An unknown street: Calle Falsa, in Bogotá.", "Calle Falsa", "COL", "vicinity"),
+        ("Nothing here but Qwxzv.", "Qwxzv", None, None),
+    ],
+)
+def test_resolve_spans(text: str, span: str, country: str | None, kind: str | None) -> None:
+    spans = [(text.index(span), text.index(span) + len(span))]
+    if "Bogotá" in text:
+        spans.append((text.index("Bogotá"), text.index("Bogotá") + len("Bogotá")))
+    location = resolve_spans(text, spans)[0]
+    if country is None:
+        assert location is None
+    else:
+        assert location is not None and location.country == country
+        if kind is not None:
+            assert location.kind == kind
+
+
+def place(**kw: object) -> Place:
+    base = dict(geonameid=1, kind="city", name="Paris", country="USA", admin1="TX", lat=0.0,
+                lon=0.0, population=24_990)  # fmt: skip
+    return Place(**(base | kw))  # type: ignore[arg-type]
+
+
+# (place, context, seat, expected score)
+SCORE_CASES = [
+    (place(), Context(), False, W_POPULATION * math.log10(25_000) + W_MAIN_NAME),
+    (
+        place(kind="admin1", population=9_990),
+        Context(),
+        False,
+        W_POPULATION * 4 + W_KIND["admin1"] + W_MAIN_NAME,
+    ),
+    (
+        place(capital=True, population=990),
+        Context(),
+        False,
+        W_POPULATION * 3 + W_CAPITAL + W_MAIN_NAME,
+    ),
+    (
+        place(population=990),
+        Context(countries={"USA": 1}, states={("USA", "TX"): 1}),  # type: ignore[arg-type]
+        True,
+        W_POPULATION * 3 + W_MAIN_NAME + W_SEAT + W_COUNTRY + W_ADMIN1,
+    ),
+    (
+        place(population=990, name="Paris City"),  # matched by an alias: no main-name term
+        Context(qualifier=place(kind="admin1", geonameid=2, name="Texas")),
+        False,
+        W_POPULATION * 3 + W_QUALIFIER,
+    ),
+    (
+        place(population=990, admin1="KY"),  # another state: neither state nor qualifier terms
+        Context(states={("USA", "TX"): 1}, qualifier=place(kind="admin1", geonameid=2)),  # type: ignore[arg-type]
+        False,
+        W_POPULATION * 3 + W_MAIN_NAME,
+    ),
+]
+
+
+@pytest.mark.parametrize(("candidate", "context", "seat", "expected"), SCORE_CASES)
+def test_score_terms(candidate: Place, context: Context, seat: bool, expected: float) -> None:
+    assert score(candidate, name="Paris", context=context, seat=seat) == pytest.approx(expected)
+
+
+def test_context_outweighs_a_tenfold_population() -> None:
+    """The reason for W_COUNTRY: a town in the article's country beats one ten times bigger."""
+    small = place(population=99_990, country="SLV")
+    big = place(population=999_990, country="ARG")
+    context = Context(countries={"SLV": 1})  # type: ignore[arg-type]
+    assert score(small, name="Paris", context=context) > score(big, name="Paris", context=context)
