@@ -23,7 +23,9 @@ from newsevents.store import ArticleView, EventFilter, Store
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from newsevents.eval.dates import DatesReport
     from newsevents.eval.extraction import ExtractionReport
+    from newsevents.eval.places import PlacesReport
     from newsevents.eval.plover import PloverReport
     from newsevents.eval.quad import QuadReport
 
@@ -189,3 +191,24 @@ def eval_quad(*, data: Path | None = None, settings: Settings | None = None) -> 
 
     path = data or shared_data_dir() / "events" / "confliBERT-cameo-train" / "train.tsv"
     return run_quad_suite(path, code=pipeline_coder(settings or Settings()))
+
+
+def eval_dates(*, data: Path | None = None, settings: Settings | None = None) -> DatesReport:
+    """Score date resolution on the DATE expressions of a folder of TimeML files."""
+    from newsevents.config import shared_data_dir
+    from newsevents.eval.dates import run_dates_suite
+    from newsevents.nlp import parse
+
+    settings = settings or Settings()
+    return run_dates_suite(
+        data or shared_data_dir() / "time" / "te3-platinum",
+        parse=lambda texts: parse(texts, model=settings.model, batch_size=settings.nlp_batch_size),
+    )
+
+
+def eval_places(*, data: Path | None = None) -> PlacesReport:
+    """Score toponym resolution on gold place mentions: GeoWebNews (the default) or GeoVirus."""
+    from newsevents.config import shared_data_dir
+    from newsevents.eval.places import run_places_suite
+
+    return run_places_suite(data or shared_data_dir() / "geo" / "GWN.xml")

@@ -596,6 +596,39 @@ def eval_quad(
     _print_report(api.eval_quad(data=data), as_json=as_json)
 
 
+@eval_app.command("dates")
+def eval_dates(
+    data: Annotated[
+        Path | None, typer.Option(help="A folder of TimeML .tml files.", file_okay=False)
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the report as JSON, with every expression.")
+    ] = False,
+) -> None:
+    """Date resolution on TimeML DATE expressions: value accuracy overall and by kind.
+
+    Example: newsevents eval dates --data ../shared/data/time/te3-platinum
+    """
+    _print_report(api.eval_dates(data=data), as_json=as_json)
+
+
+@eval_app.command("places")
+def eval_places(
+    data: Annotated[
+        Path | None,
+        typer.Option(help="GeoWebNews (GWN.xml) or GeoVirus XML, told apart.", dir_okay=False),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the report as JSON, with every mention.")
+    ] = False,
+) -> None:
+    """Toponym resolution on gold place mentions: country accuracy, within 161 km, median km.
+
+    Example: newsevents eval places --data ../shared/data/geo/GeoVirus.xml
+    """
+    _print_report(api.eval_places(data=data), as_json=as_json)
+
+
 def _print_report(report: Any, *, as_json: bool) -> None:
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")

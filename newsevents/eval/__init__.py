@@ -4,5 +4,6 @@ Each suite returns a report dataclass with the numbers and the counts behind the
 they must stay above are pinned in ``eval/floors.toml`` at the repository root and checked by the
 test suite. :mod:`.extraction` scores article-body extraction on the scrapinghub benchmark;
 :mod:`.plover` event types and actor countries on the PLOVER gold records; :mod:`.quad` the
-five-class event grouping on the ConfliBERT CAMEO sentences (:mod:`.events`: what those two share).
+five-class event grouping on the ConfliBERT CAMEO sentences (:mod:`.events`: what those two share);
+:mod:`.dates` resolved time expressions on TimeML's DATE values.
 """
