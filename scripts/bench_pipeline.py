@@ -18,7 +18,8 @@ with the number of articles). A benchmark, not a test: the numbers depend on the
 
 Stage times come from perf_counter around the stage functions the pipeline calls (stage 1
 ``pipeline.attempt``, 2 each ``next()`` on ``nlp.parse``, 3 ``resolve_actors``, 4 the coder's
-``code``, 5 ``date_events``), wrapped for the pipeline pass only; "other" is the rest (glue,
+``code``, 5 ``date_events``, 6 ``resolve_places`` and ``locate_events``), wrapped for the pipeline
+pass only; "other" is the rest (glue,
 records). A stage function that does not exist yet is reported as not measured.
 """
 
@@ -45,7 +46,7 @@ EXAMPLES = Path(pipeline.__file__).parent / "examples"
 #: The issue's target: the whole pipeline at no less than this share of bare spaCy's speed.
 TARGET_RATIO = 0.65
 #: Stage names in pipeline order; "other" is the pipeline's time outside the timed functions.
-STAGES = ("1 ingest", "2 parse", "3 actors", "4 events", "5 time", "other")
+STAGES = ("1 ingest", "2 parse", "3 actors", "4 events", "5 time", "6 places", "other")
 
 
 @dataclass
@@ -101,6 +102,8 @@ def instrumented(clock: StageClock) -> Iterator[list[str]]:
         ("newsevents.nlp", "parse", "2 parse", clock.timed_iterator),
         ("newsevents.actors.resolve", "resolve_actors", "3 actors", clock.timed),
         ("newsevents.time", "date_events", "5 time", clock.timed),
+        ("newsevents.places", "resolve_places", "6 places", clock.timed),
+        ("newsevents.places.locate", "locate_events", "6 places", clock.timed),
     ]
     saved: list[tuple[Any, str, Any]] = []
     wrapped: list[str] = []
