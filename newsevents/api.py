@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from newsevents.eval.places import PlacesReport
     from newsevents.eval.plover import PloverReport
     from newsevents.eval.quad import QuadReport
+    from newsevents.explore.codebook import Codebook
+    from newsevents.explore.exports import ExportResult
 
 EXAMPLES = Path(__file__).parent / "examples"
 
@@ -125,6 +127,112 @@ def show(article_id: str, *, db: Path | str = DEFAULT_DB) -> ArticleView:
         return store.show(article_id)
 
 
+#: What :func:`aggregate` returns: a pandas or polars DataFrame, or the Arrow table itself.
+OUTPUTS = ("pandas", "polars", "arrow")
+
+
+def aggregate(
+    *,
+    by: str,
+    per: str | None = None,
+    db: Path | str = DEFAULT_DB,
+    count: str = "cluster",
+    normalise: bool = False,
+    baseline: int | None = None,
+    directed: bool = True,
+    top: int | None = None,
+    output: str = "pandas",
+    **filters: Any,
+) -> Any:
+    """Event counts, mean Goldstein and conflict share by ``by`` (country, dyad, root, cameo,
+    quad, place), per ``per`` period (day, week, month) with empty periods as zeros.
+
+    ``count`` "cluster" (each real-world event once) or "mention"; ``normalise`` adds the
+    articles published per period and events per article; ``baseline`` N adds the mean of the
+    previous N periods and the change against it; ``directed=False`` counts dyads both ways as
+    one; ``top`` keeps the keys with the most events. ``filters`` are those of :func:`events`.
+    Columns: :func:`newsevents.explore.aggregates.aggregate`. ``output``: "pandas" (a
+    DataFrame), "polars" (when installed) or "arrow".
+
+    >>> api.aggregate(by="dyad", per="week", db="news.duckdb", cameo="19", baseline=4)
+    """
+    if output not in OUTPUTS:
+        raise UsageError(f"output {output!r}: choose {', '.join(OUTPUTS)}")
+    chosen = _filters(filters)
+    with Store.open(Path(db), read_only=True) as store:
+        table = store.aggregate(
+            by=by,
+            per=per,
+            filters=chosen,
+            count=count,
+            normalise=normalise,
+            baseline=baseline,
+            directed=directed,
+            top=top,
+        )
+    return _frame(table, output=output)
+
+
+def _filters(filters: dict[str, Any]) -> EventFilter:
+    try:
+        return EventFilter(**filters)
+    except TypeError as exc:  # an unknown keyword: name the ones there are
+        raise UsageError(
+            f"{exc}; filters are {', '.join(EventFilter.__dataclass_fields__)}"
+        ) from None
+
+
+def _frame(table: pa.Table, *, output: str) -> Any:
+    if output == "arrow":
+        return table
+    if output == "polars":
+        try:
+            import polars
+        except ImportError:
+            raise UsageError(
+                "output 'polars' needs polars, which is not installed: pip install polars"
+            ) from None
+        return polars.from_arrow(table)
+    return table.to_pandas()
+
+
+def export(
+    path: Path | str,
+    *,
+    fmt: str,
+    db: Path | str = DEFAULT_DB,
+    count: str | None = None,
+    **filters: Any,
+) -> ExportResult:
+    """Write stored events to ``path`` as ``fmt``: csv, parquet, jsonl (PLOVER-style), gdelt
+    (GDELT 2.0's 61 tab-separated columns) or gexf (the actor network).
+
+    ``count`` "cluster" (one row per real-world event, GDELT's NumMentions/NumArticles/NumSources
+    from its cluster) or "mention" (one row per article's report); the default is "mention" for
+    csv, parquet and jsonl, "cluster" for gdelt and gexf. ``filters`` are those of :func:`events`.
+    See :mod:`newsevents.explore.exports` for every column.
+
+    >>> api.export("events.tsv", fmt="gdelt", db="news.duckdb", start=date(2025, 3, 1))
+    """
+    try:
+        chosen = EventFilter(**filters)
+    except TypeError as exc:  # an unknown keyword: name the ones there are
+        raise UsageError(
+            f"{exc}; filters are {', '.join(EventFilter.__dataclass_fields__)}"
+        ) from None
+    with Store.open(Path(db), read_only=True) as store:
+        return store.export(Path(path), fmt=fmt, filters=chosen, count=count)
+
+
+def codebook() -> Codebook:
+    """The codebook that ships with newsevents: CAMEO codes, Goldstein, QuadClass, the PLOVER
+    crosswalk, sector codes and the country code crosswalk, read from the shipped tables.
+    ``newsevents.explore.codebook.render_codebook`` writes it as text, JSON or Markdown."""
+    from newsevents.explore.codebook import codebook as read_codebook
+
+    return read_codebook()
+
+
 #: What ``code`` reads its sources as: "auto" like ``ingest`` (by name and content), or "jsonl"
 #: (every source is JSON lines; "-" is standard input).
 INPUT_FORMATS = ("auto", "jsonl")
@@ -212,3 +320,29 @@ def eval_places(*, data: Path | None = None) -> PlacesReport:
     from newsevents.eval.places import run_places_suite
 
     return run_places_suite(data or shared_data_dir() / "geo" / "GWN.xml")
+
+
+def serve(
+    *,
+    db: Path | str = DEFAULT_DB,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    allow_remote: bool = False,
+    settings: Settings | None = None,
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve the dashboard for ``db`` at ``http://host:port/`` until interrupted (Ctrl-C).
+
+    Only loopback unless ``allow_remote``: the dashboard has no login. ``on_ready`` is called
+    with the URL before the server starts.
+    """
+    from newsevents.web.server import serve as run_server
+
+    run_server(
+        db=Path(db),
+        host=host,
+        port=port,
+        allow_remote=allow_remote,
+        settings=settings,
+        on_ready=on_ready,
+    )

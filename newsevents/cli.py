@@ -545,6 +545,247 @@ def _coded_json(item: CodedArticle | Failure) -> dict[str, Any]:
     }
 
 
+# -- explore: aggregates ---------------------------------------------------------------------------
+
+AGGREGATE_FORMATS = ("table", "csv", "jsonl")
+FromOption = Annotated[
+    str | None, typer.Option("--from", help="Events on or after this date (YYYY-MM-DD).")
+]
+ToOption = Annotated[
+    str | None, typer.Option("--to", help="Events on or before this date (YYYY-MM-DD).")
+]
+ActorOption = Annotated[
+    str | None,
+    typer.Option(help="Either side: a country (USA), an actor code prefix (USAGOV) or a name."),
+]
+SourceOption = Annotated[str | None, typer.Option(help="The source actor, matched like --actor.")]
+TargetOption = Annotated[str | None, typer.Option(help="The target actor, matched like --actor.")]
+DyadOption = Annotated[
+    str | None, typer.Option(help="A directed pair SOURCE:TARGET, e.g. USA:COL.")
+]
+CameoOption = Annotated[
+    str | None, typer.Option(help="A CAMEO code or prefix: 04 selects every 04x code.")
+]
+RootOption = Annotated[str | None, typer.Option(help="A CAMEO root code, 01 to 20.")]
+QuadOption = Annotated[
+    int | None,
+    typer.Option(min=1, max=4, help="QuadClass: 1 verbal coop. ... 4 material conflict."),
+]
+ModalityOption = Annotated[
+    str | None, typer.Option(help="asserted, planned, intended, hypothetical, negated, reported.")
+]
+ArticleOption = Annotated[str | None, typer.Option(help="An article id or its prefix.")]
+CoderOption = Annotated[str | None, typer.Option(help="A versioned coder name, e.g. rules.v1.")]
+
+
+@app.command()
+def aggregate(
+    by: Annotated[
+        str, typer.Option(help="What to count by: country, dyad, root, cameo, quad or place.")
+    ],
+    per: Annotated[
+        str | None, typer.Option(help="day, week or month (default: totals over the range).")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    count: Annotated[
+        str,
+        typer.Option(help="cluster: each real-world event once; mention: every report of it."),
+    ] = "cluster",
+    normalise: Annotated[
+        bool, typer.Option(help="Add the articles published per period and events per article.")
+    ] = False,
+    baseline: Annotated[
+        int | None,
+        typer.Option(min=1, help="Add the mean of the previous N periods and the change."),
+    ] = None,
+    undirected: Annotated[
+        bool, typer.Option(help="With --by dyad: A->B and B->A count as one pair.")
+    ] = False,
+    top: Annotated[
+        int | None,
+        typer.Option(min=1, help="Only the N keys with the most events (all periods kept)."),
+    ] = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    actor: ActorOption = None,
+    source: SourceOption = None,
+    target: TargetOption = None,
+    dyad: DyadOption = None,
+    cameo: CameoOption = None,
+    root: RootOption = None,
+    quad: QuadOption = None,
+    modality: ModalityOption = None,
+    article: ArticleOption = None,
+    coder: CoderOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or jsonl.")] = "table",
+) -> None:
+    """Count stored events by country, dyad, code, QuadClass or place, per day, week or month.
+
+    Each row: the events, their mean Goldstein and the share in conflict (QuadClass 3-4); periods
+    without events are listed with 0. The filters are those of `newsevents events`.
+    Example: newsevents aggregate --by dyad --per week --cameo 19 --baseline 4 --db news.duckdb
+    """
+    if fmt not in AGGREGATE_FORMATS:
+        raise UsageError(f"--format {fmt!r}: choose {', '.join(AGGREGATE_FORMATS)}")
+    table = api.aggregate(
+        by=by,
+        per=per,
+        db=_existing(db),
+        count=count,
+        normalise=normalise,
+        baseline=baseline,
+        directed=not undirected,
+        top=top,
+        output="arrow",
+        start=_date(date_from, option="--from"),
+        end=_date(date_to, option="--to"),
+        actor=actor,
+        source=source,
+        target=target,
+        dyad=dyad,
+        cameo=cameo,
+        root=root,
+        quad_class=quad,
+        modality=modality,
+        article=article,
+        coder=coder,
+    )
+    _print_aggregate(table.to_pylist(), fmt=fmt, columns=table.column_names)
+
+
+def _print_aggregate(rows: list[dict[str, Any]], *, fmt: str, columns: list[str]) -> None:
+    rows = [{k: _plain(v) for k, v in row.items()} for row in rows]
+    if fmt == "jsonl":
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif fmt == "csv" or not out.is_terminal:  # plain rows for pipes and scripts
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*(_aggregate_cell(row[c]) for c in columns))
+        out.print(table)
+
+
+def _aggregate_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+# -- explore: exports and the codebook -----------------------------------------------------------
+
+
+@app.command()
+def export(
+    out_path: Annotated[
+        Path,
+        typer.Option("--out", help="The file to write (replaced if it exists).", dir_okay=False),
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", help="csv, parquet, jsonl (PLOVER-style), gdelt or gexf.")
+    ],
+    db: DbOption = DEFAULT_DB,
+    count: Annotated[
+        str | None,
+        typer.Option(
+            help="cluster: one row per real-world event (default for gdelt, gexf); "
+            "mention: one per article's report (default for csv, parquet, jsonl)."
+        ),
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Events on or after this date (YYYY-MM-DD).")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Events on or before this date (YYYY-MM-DD).")
+    ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(help="Either side: a country (USA), an actor code prefix (USAGOV) or a name."),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="The source actor, matched like --actor.")
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option(help="The target actor, matched like --actor.")
+    ] = None,
+    dyad: Annotated[
+        str | None, typer.Option(help="A directed pair SOURCE:TARGET, e.g. USA:COL.")
+    ] = None,
+    cameo: Annotated[
+        str | None, typer.Option(help="A CAMEO code or prefix: 04 selects every 04x code.")
+    ] = None,
+    root: Annotated[str | None, typer.Option(help="A CAMEO root code, 01 to 20.")] = None,
+    quad: Annotated[
+        int | None,
+        typer.Option(min=1, max=4, help="QuadClass: 1 verbal coop. ... 4 material conflict."),
+    ] = None,
+    modality: Annotated[
+        str | None,
+        typer.Option(help="asserted, planned, intended, hypothetical, negated, reported."),
+    ] = None,
+    article: Annotated[str | None, typer.Option(help="An article id or its prefix.")] = None,
+    coder: Annotated[
+        str | None, typer.Option(help="A versioned coder name, e.g. rules.v1.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="At most this many rows (gexf: edges).")
+    ] = None,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many rows first.")] = 0,
+) -> None:
+    """Write stored events to a file other tools read, with the filters of `newsevents events`.
+
+    gdelt: GDELT 2.0's event table (61 tab-separated columns, no header row, FIPS 10-4 country
+    codes in the geo columns); jsonl: PLOVER-style records; csv/parquet: the events table with
+    each article's URL and title; gexf: the actor network for Gephi or networkx.
+    Example: newsevents export --format gdelt --out events.tsv --from 2025-03-01 --db news.duckdb
+    """
+    result = api.export(
+        out_path,
+        fmt=fmt,
+        db=_existing(db),
+        count=count,
+        start=_date(date_from, option="--from"),
+        end=_date(date_to, option="--to"),
+        actor=actor,
+        source=source,
+        target=target,
+        dyad=dyad,
+        cameo=cameo,
+        root=root,
+        quad_class=quad,
+        modality=modality,
+        article=article,
+        coder=coder,
+        limit=limit,
+        offset=offset,
+    )
+    unit = "clusters" if result.count == "cluster" else "mentions"
+    what = (
+        f"{result.nodes} actors and {result.rows} edges (weights count {unit})"
+        if result.format == "gexf"
+        else f"{result.rows} rows ({unit})"
+    )
+    err.print(f"Wrote {what} to {result.path} ({result.format}).", highlight=False, markup=False)
+
+
+@app.command()
+def codebook(
+    fmt: Annotated[str, typer.Option("--format", help="text, json or markdown.")] = "text",
+) -> None:
+    """Print the codebook: CAMEO codes and names, Goldstein and QuadClass with their sources, the
+    PLOVER crosswalk, sector codes and the country code crosswalk (ISO alpha-3, numeric, FIPS).
+
+    Generated from the tables newsevents codes with, so it always matches them.
+    Example: newsevents codebook --format markdown > CODEBOOK.md
+    """
+    from newsevents.explore.codebook import render_codebook
+
+    sys.stdout.write(render_codebook(api.codebook(), fmt=fmt))
+
+
 @eval_app.command("extraction")
 def eval_extraction(
     data: Annotated[
@@ -634,6 +875,32 @@ def _print_report(report: Any, *, as_json: bool) -> None:
         sys.stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
         out.print(report.summary(), markup=False, highlight=False)
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port to listen on.")] = 8000,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; beyond loopback needs --allow-remote.")
+    ] = "127.0.0.1",
+    allow_remote: Annotated[
+        bool,
+        typer.Option(help="Allow a --host other machines can reach (the dashboard has no login)."),
+    ] = False,
+) -> None:
+    """Serve the dashboard: filters, time series, map, network, events and an ingest form.
+
+    Opens the database read-only for its views; the ingest form writes to it.
+    Example: newsevents serve --db news.duckdb --port 8000
+    """
+    api.serve(
+        db=db,
+        host=host,
+        port=port,
+        allow_remote=allow_remote,
+        on_ready=lambda url: out.print(f"Dashboard for {db} at {url} (Ctrl-C stops it)"),
+    )
 
 
 @app.command()

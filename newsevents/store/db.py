@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import duckdb
 import pyarrow as pa
@@ -25,6 +25,7 @@ import pyarrow as pa
 import newsevents
 from newsevents.config import Settings
 from newsevents.errors import DatabaseLocked, StoreError
+from newsevents.explore.clusters import refresh_clusters
 from newsevents.ingest.dedup import SIGNATURE_VERSION
 from newsevents.records import Article, CodedArticle, Event, Failure, RunSummary
 from newsevents.store import queries
@@ -41,6 +42,11 @@ from newsevents.store.migrations import check_readable, migrate
 from newsevents.store.queries import ArticleView, EventFilter, encode_signature, registered
 from newsevents.store.rows import events_table, places_table
 
+if TYPE_CHECKING:
+    from newsevents.explore.exports import ExportResult
+
+#: The migration that adds the clusters; applying it computes them for the events already stored.
+CLUSTERS_MIGRATION = 4
 RunStatus = Literal["running", "completed", "failed", "interrupted"]
 _FINAL_STATUSES = ("completed", "failed", "interrupted")
 
@@ -63,8 +69,11 @@ class Store:
         try:
             if read_only:
                 check_readable(con, path=path)
-            else:
-                migrate(con, path=path)
+            elif CLUSTERS_MIGRATION in migrate(con, path=path):
+                # A store written before clusters existed gets them for the events it holds.
+                con.begin()
+                refresh_clusters(con)
+                con.commit()
         except BaseException as exc:
             con.close()
             if isinstance(exc, duckdb.Error):
@@ -119,6 +128,16 @@ class Store:
             )
             if counts is not None:
                 self._set_counts(run_id, counts)
+            # Every run, even a failed one, committed batches: clusters span the whole store.
+            refresh_clusters(self._con)
+
+    def refresh_clusters(self) -> int:
+        """Recompute the event clusters over the whole store; how many there are.
+
+        :meth:`finish_run` does it after every run (see :mod:`newsevents.explore.clusters`).
+        """
+        with self._transaction("refresh the event clusters"):
+            return refresh_clusters(self._con)
 
     def _set_counts(self, run_id: int, counts: RunSummary) -> None:
         self._con.execute(
@@ -286,6 +305,20 @@ class Store:
     def events(self, filters: EventFilter | None = None) -> pa.Table:
         """Stored events matching ``filters``, with their article's title, url and published."""
         return queries.events(self._con, filters or EventFilter())
+
+    def aggregate(self, **options: Any) -> pa.Table:
+        """Counted events: :func:`newsevents.explore.aggregates.aggregate` on this store."""
+        from newsevents.explore.aggregates import aggregate
+
+        return aggregate(self._con, **options)
+
+    def export(
+        self, path: Path, *, fmt: str, filters: EventFilter | None = None, count: str | None = None
+    ) -> ExportResult:
+        """Write the events ``filters`` selects to ``path``: :mod:`newsevents.explore.exports`."""
+        from newsevents.explore.exports import export_events
+
+        return export_events(self._con, path, fmt=fmt, filters=filters, count=count)
 
     def stored_events(self, article_id: str) -> list[Event]:
         """The events stored for article ``article_id`` (exact id), in text order."""

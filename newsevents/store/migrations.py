@@ -192,11 +192,44 @@ CREATE TABLE places (
 );
 """
 
-#: Append only. Clusters arrive as a later version.
+# Events reported by many articles (GDELT's NumMentions/NumArticles/NumSources): one cluster per
+# run of same-dyad, same-root, same-place-country events a day or less apart. Derived data, so
+# never written with a batch: newsevents.explore.clusters.refresh_clusters recomputes both tables
+# over the whole store after every run (Store.finish_run) and when this migration is applied.
+# No primary keys, though both ids are unique: rewriting the tables of 1 M events took 27 s with
+# them (index upkeep at commit) and 2.7 s without, and every read joins them by hash anyway.
+_CLUSTERS = """
+CREATE TABLE clusters (
+    cluster_id BIGINT NOT NULL,           -- 1, 2, ... in order of first date
+    coder VARCHAR NOT NULL,               -- two coders' events never share a cluster
+    source_country VARCHAR,
+    source_sector VARCHAR,
+    target_country VARCHAR,
+    target_sector VARCHAR,
+    root VARCHAR NOT NULL,
+    place_country VARCHAR,
+    first_date DATE,                      -- NULL: events with neither a date nor a published one
+    last_date DATE,
+    num_events INTEGER NOT NULL,          -- stored events in it, near-duplicates' copies included
+    num_mentions INTEGER NOT NULL,        -- see explore.clusters: copies add nothing
+    num_articles INTEGER NOT NULL,        -- a near-duplicate counts as its original
+    num_sources INTEGER NOT NULL
+);
+
+CREATE TABLE event_clusters (
+    event_id VARCHAR NOT NULL,            -- events.id
+    cluster_id BIGINT NOT NULL,
+    day DATE,                             -- the event's date, else its article's publication date
+    weight INTEGER NOT NULL               -- mentions it adds to its cluster (0: a copy's)
+);
+"""
+
+#: Append only.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, runs and failures", _ARTICLES),
     Migration(2, "events", _EVENTS),
     Migration(3, "place mentions", _PLACES),
+    Migration(4, "event clusters", _CLUSTERS),
 )
 
 

@@ -1,0 +1,50 @@
+"""Fixtures for the dashboard tests: a demo store, a store of hostile text, a test client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from newsevents import api
+from newsevents.config import Settings
+from newsevents.records import CodedArticle
+from newsevents.store import Store
+from newsevents.web.app import create_app
+from tests.store._events import actor, article, event
+
+#: Markup that must reach the page as text: in a title, a URL, an actor's name, the body.
+SCRIPT = "<script>alert(1)</script>"
+HOSTILE_TEXT = "Evil Corp attacked <img src=x onerror=alert(2)> in Paris. Nothing else happened."
+HOSTILE_ACTOR = '<b onmouseover="alert(3)">Evil Corp</b>'
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled examples, ingested once for the whole session (read-only in the tests)."""
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    api.demo(db=db)
+    return db
+
+
+@pytest.fixture
+def hostile_db(tmp_path: Path) -> Path:
+    """One article whose title, URL, text and actor name are all markup."""
+    item = article(HOSTILE_TEXT, title=SCRIPT, url="javascript:alert(4)")
+    source = actor(HOSTILE_TEXT, "Evil Corp", name=HOSTILE_ACTOR, code="FRABUS")
+    target = actor(HOSTILE_TEXT, "Paris", name="Paris", code="FRA")
+    coded = event(item, sentence=0, source=source, target=target, code="190", action="attacked")
+    db = tmp_path / "hostile.duckdb"
+    with Store.open(db) as store:
+        run = store.start_run(command="test", sources=["test"], settings=Settings())
+        store.write_batch(run, [CodedArticle(item, (coded,), "rules.v1")], [], settings=Settings())
+        store.finish_run(run, status="completed")
+    return db
+
+
+@pytest.fixture
+def demo_client(demo_db: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(db=demo_db)) as client:
+        yield client
