@@ -59,6 +59,35 @@ PatternsOption = Annotated[
         dir_okay=False,
     ),
 ]
+# The filters of `events`, `aggregate` and `export` (newsevents.store.EventFilter).
+FromOption = Annotated[
+    str | None, typer.Option("--from", help="Events on or after this date (YYYY-MM-DD).")
+]
+ToOption = Annotated[
+    str | None, typer.Option("--to", help="Events on or before this date (YYYY-MM-DD).")
+]
+ActorOption = Annotated[
+    str | None,
+    typer.Option(help="Either side: a country (USA), an actor code prefix (USAGOV) or a name."),
+]
+SourceOption = Annotated[str | None, typer.Option(help="The source actor, matched like --actor.")]
+TargetOption = Annotated[str | None, typer.Option(help="The target actor, matched like --actor.")]
+DyadOption = Annotated[
+    str | None, typer.Option(help="A directed pair SOURCE:TARGET, e.g. USA:COL.")
+]
+CameoOption = Annotated[
+    str | None, typer.Option(help="A CAMEO code or prefix: 04 selects every 04x code.")
+]
+RootOption = Annotated[str | None, typer.Option(help="A CAMEO root code, 01 to 20.")]
+QuadOption = Annotated[
+    int | None,
+    typer.Option(min=1, max=4, help="QuadClass: 1 verbal coop. ... 4 material conflict."),
+]
+ModalityOption = Annotated[
+    str | None, typer.Option(help="asserted, planned, intended, hypothetical, negated, reported.")
+]
+ArticleOption = Annotated[str | None, typer.Option(help="An article id or its prefix.")]
+CoderOption = Annotated[str | None, typer.Option(help="A versioned coder name, e.g. rules.v1.")]
 EXIT_FAILED_DOCUMENTS = 1
 EXIT_ERROR = 2
 
@@ -241,41 +270,18 @@ SENTENCE_WIDTH = 90
 @app.command()
 def events(
     db: DbOption = DEFAULT_DB,
-    date_from: Annotated[
-        str | None, typer.Option("--from", help="Events on or after this date (YYYY-MM-DD).")
-    ] = None,
-    date_to: Annotated[
-        str | None, typer.Option("--to", help="Events on or before this date (YYYY-MM-DD).")
-    ] = None,
-    actor: Annotated[
-        str | None,
-        typer.Option(help="Either side: a country (USA), an actor code prefix (USAGOV) or a name."),
-    ] = None,
-    source: Annotated[
-        str | None, typer.Option(help="The source actor, matched like --actor.")
-    ] = None,
-    target: Annotated[
-        str | None, typer.Option(help="The target actor, matched like --actor.")
-    ] = None,
-    dyad: Annotated[
-        str | None, typer.Option(help="A directed pair SOURCE:TARGET, e.g. USA:COL.")
-    ] = None,
-    cameo: Annotated[
-        str | None, typer.Option(help="A CAMEO code or prefix: 04 selects every 04x code.")
-    ] = None,
-    root: Annotated[str | None, typer.Option(help="A CAMEO root code, 01 to 20.")] = None,
-    quad: Annotated[
-        int | None,
-        typer.Option(min=1, max=4, help="QuadClass: 1 verbal coop. ... 4 material conflict."),
-    ] = None,
-    modality: Annotated[
-        str | None,
-        typer.Option(help="asserted, planned, intended, hypothetical, negated, reported."),
-    ] = None,
-    article: Annotated[str | None, typer.Option(help="An article id or its prefix.")] = None,
-    coder: Annotated[
-        str | None, typer.Option(help="A versioned coder name, e.g. rules.v1.")
-    ] = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    actor: ActorOption = None,
+    source: SourceOption = None,
+    target: TargetOption = None,
+    dyad: DyadOption = None,
+    cameo: CameoOption = None,
+    root: RootOption = None,
+    quad: QuadOption = None,
+    modality: ModalityOption = None,
+    article: ArticleOption = None,
+    coder: CoderOption = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Show at most this many.")] = None,
     offset: Annotated[int, typer.Option(min=0, help="Skip this many first.")] = 0,
     fmt: Annotated[str, typer.Option("--format", help="table, jsonl or csv.")] = "table",
@@ -548,34 +554,6 @@ def _coded_json(item: CodedArticle | Failure) -> dict[str, Any]:
 # -- explore: aggregates ---------------------------------------------------------------------------
 
 AGGREGATE_FORMATS = ("table", "csv", "jsonl")
-FromOption = Annotated[
-    str | None, typer.Option("--from", help="Events on or after this date (YYYY-MM-DD).")
-]
-ToOption = Annotated[
-    str | None, typer.Option("--to", help="Events on or before this date (YYYY-MM-DD).")
-]
-ActorOption = Annotated[
-    str | None,
-    typer.Option(help="Either side: a country (USA), an actor code prefix (USAGOV) or a name."),
-]
-SourceOption = Annotated[str | None, typer.Option(help="The source actor, matched like --actor.")]
-TargetOption = Annotated[str | None, typer.Option(help="The target actor, matched like --actor.")]
-DyadOption = Annotated[
-    str | None, typer.Option(help="A directed pair SOURCE:TARGET, e.g. USA:COL.")
-]
-CameoOption = Annotated[
-    str | None, typer.Option(help="A CAMEO code or prefix: 04 selects every 04x code.")
-]
-RootOption = Annotated[str | None, typer.Option(help="A CAMEO root code, 01 to 20.")]
-QuadOption = Annotated[
-    int | None,
-    typer.Option(min=1, max=4, help="QuadClass: 1 verbal coop. ... 4 material conflict."),
-]
-ModalityOption = Annotated[
-    str | None, typer.Option(help="asserted, planned, intended, hypothetical, negated, reported.")
-]
-ArticleOption = Annotated[str | None, typer.Option(help="An article id or its prefix.")]
-CoderOption = Annotated[str | None, typer.Option(help="A versioned coder name, e.g. rules.v1.")]
 
 
 @app.command()
@@ -695,41 +673,18 @@ def export(
             "mention: one per article's report (default for csv, parquet, jsonl)."
         ),
     ] = None,
-    date_from: Annotated[
-        str | None, typer.Option("--from", help="Events on or after this date (YYYY-MM-DD).")
-    ] = None,
-    date_to: Annotated[
-        str | None, typer.Option("--to", help="Events on or before this date (YYYY-MM-DD).")
-    ] = None,
-    actor: Annotated[
-        str | None,
-        typer.Option(help="Either side: a country (USA), an actor code prefix (USAGOV) or a name."),
-    ] = None,
-    source: Annotated[
-        str | None, typer.Option(help="The source actor, matched like --actor.")
-    ] = None,
-    target: Annotated[
-        str | None, typer.Option(help="The target actor, matched like --actor.")
-    ] = None,
-    dyad: Annotated[
-        str | None, typer.Option(help="A directed pair SOURCE:TARGET, e.g. USA:COL.")
-    ] = None,
-    cameo: Annotated[
-        str | None, typer.Option(help="A CAMEO code or prefix: 04 selects every 04x code.")
-    ] = None,
-    root: Annotated[str | None, typer.Option(help="A CAMEO root code, 01 to 20.")] = None,
-    quad: Annotated[
-        int | None,
-        typer.Option(min=1, max=4, help="QuadClass: 1 verbal coop. ... 4 material conflict."),
-    ] = None,
-    modality: Annotated[
-        str | None,
-        typer.Option(help="asserted, planned, intended, hypothetical, negated, reported."),
-    ] = None,
-    article: Annotated[str | None, typer.Option(help="An article id or its prefix.")] = None,
-    coder: Annotated[
-        str | None, typer.Option(help="A versioned coder name, e.g. rules.v1.")
-    ] = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    actor: ActorOption = None,
+    source: SourceOption = None,
+    target: TargetOption = None,
+    dyad: DyadOption = None,
+    cameo: CameoOption = None,
+    root: RootOption = None,
+    quad: QuadOption = None,
+    modality: ModalityOption = None,
+    article: ArticleOption = None,
+    coder: CoderOption = None,
     limit: Annotated[
         int | None, typer.Option(min=1, help="At most this many rows (gexf: edges).")
     ] = None,
