@@ -295,22 +295,36 @@ def events(
         raise UsageError(f"--format {fmt!r}: choose {', '.join(EVENT_FORMATS)}")
     table = api.events(
         db=_existing(db),
-        start=_date(date_from, option="--from"),
-        end=_date(date_to, option="--to"),
-        actor=actor,
-        source=source,
-        target=target,
-        dyad=dyad,
-        cameo=cameo,
-        root=root,
-        quad_class=quad,
-        modality=modality,
-        article=article,
-        coder=coder,
+        **_filters(
+            date_from,
+            date_to,
+            actor=actor,
+            source=source,
+            target=target,
+            dyad=dyad,
+            cameo=cameo,
+            root=root,
+            quad=quad,
+            modality=modality,
+            article=article,
+            coder=coder,
+        ),
         limit=limit,
         offset=offset,
     )
     _print_events(table.to_pylist(), fmt=fmt, columns=table.column_names)
+
+
+def _filters(
+    date_from: str | None, date_to: str | None, *, quad: int | None, **fields: str | None
+) -> dict[str, Any]:
+    """The shared filter options as ``EventFilter`` keywords, for events, aggregate and export."""
+    return {
+        "start": _date(date_from, option="--from"),
+        "end": _date(date_to, option="--to"),
+        "quad_class": quad,
+        **fields,
+    }
 
 
 def _date(value: str | None, *, option: str) -> dt.date | None:
@@ -615,18 +629,20 @@ def aggregate(
         directed=not undirected,
         top=top,
         output="arrow",
-        start=_date(date_from, option="--from"),
-        end=_date(date_to, option="--to"),
-        actor=actor,
-        source=source,
-        target=target,
-        dyad=dyad,
-        cameo=cameo,
-        root=root,
-        quad_class=quad,
-        modality=modality,
-        article=article,
-        coder=coder,
+        **_filters(
+            date_from,
+            date_to,
+            actor=actor,
+            source=source,
+            target=target,
+            dyad=dyad,
+            cameo=cameo,
+            root=root,
+            quad=quad,
+            modality=modality,
+            article=article,
+            coder=coder,
+        ),
     )
     _print_aggregate(table.to_pylist(), fmt=fmt, columns=table.column_names)
 
@@ -702,18 +718,20 @@ def export(
         fmt=fmt,
         db=_existing(db),
         count=count,
-        start=_date(date_from, option="--from"),
-        end=_date(date_to, option="--to"),
-        actor=actor,
-        source=source,
-        target=target,
-        dyad=dyad,
-        cameo=cameo,
-        root=root,
-        quad_class=quad,
-        modality=modality,
-        article=article,
-        coder=coder,
+        **_filters(
+            date_from,
+            date_to,
+            actor=actor,
+            source=source,
+            target=target,
+            dyad=dyad,
+            cameo=cameo,
+            root=root,
+            quad=quad,
+            modality=modality,
+            article=article,
+            coder=coder,
+        ),
         limit=limit,
         offset=offset,
     )
