@@ -28,6 +28,8 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
 
+from newsevents.actors.dictionaries import COUNTRIES
+from newsevents.actors.dictionaries import read_table as read_country_table
 from newsevents.errors import UsageError
 from newsevents.events.ontology import CameoCode, all_codes, cameo
 from newsevents.events.tables import Row, data_file, read_table
@@ -228,11 +230,8 @@ def agent_sector_codes() -> set[str]:
 
 
 def _countries() -> tuple[CountryCodes, ...]:
-    text = data_file("countries.tsv").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
-    header, body = rows[0], rows[1:]
-    index = [header.index(column) for column in _COUNTRY_COLUMNS]
-    return tuple(CountryCodes(*(cells[i] for i in index)) for cells in body)
+    rows = read_country_table(COUNTRIES)
+    return tuple(CountryCodes(*(row[c] for c in _COUNTRY_COLUMNS)) for _, row in rows)
 
 
 def _provenance(*parts: str) -> Provenance:

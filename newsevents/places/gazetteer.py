@@ -25,7 +25,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from newsevents.actors.dictionaries import read_table
+from newsevents.actors.dictionaries import COUNTRIES, read_table
 from newsevents.actors.normalise import key
 from newsevents.errors import DataFileError
 from newsevents.records import Location
@@ -37,7 +37,6 @@ PLACE_KINDS = ("country", "continent", "region", "admin1", "admin2", "city", "vi
 
 _DATA = resources.files("newsevents") / "data"
 GAZETTEER = Path(str(_DATA / "places" / "gazetteer.tsv.gz"))
-COUNTRIES = Path(str(_DATA / "countries.tsv"))
 REGIONS = Path(str(_DATA / "places" / "regions.tsv"))
 
 
