@@ -32,6 +32,7 @@ from newsevents.records import (
     DocumentMeta,
     Event,
     Failure,
+    Item,
     RawDocument,
     RunSummary,
 )
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 ProgressCallback = Callable[[RunSummary], None]
-Item = RawDocument | Failure
 
 
 def process_batch(

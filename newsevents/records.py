@@ -111,6 +111,10 @@ class Failure:
         )
 
 
+#: What a source yields for each document: the document, or the Failure that says why not.
+Item = RawDocument | Failure
+
+
 @dataclass(frozen=True, slots=True)
 class RunSummary:
     """What one ingest run did. ``failed`` counts documents recorded in ``failures``."""

@@ -10,9 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from newsevents.config import Settings
-from newsevents.records import Failure, RawDocument
-
-Item = RawDocument | Failure
+from newsevents.records import Failure, Item
 
 _URL_PREFIXES = ("http://", "https://")
 

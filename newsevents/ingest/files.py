@@ -26,9 +26,7 @@ from newsevents.errors import (
     NewsEventsError,
 )
 from newsevents.ingest.decode import decode_bytes, sniff_binary
-from newsevents.records import DocumentMeta, Failure, RawDocument
-
-Item = RawDocument | Failure
+from newsevents.records import DocumentMeta, Failure, Item, RawDocument
 
 _TEXT = {".txt", ".text"}
 _HTML = {".html", ".htm", ".xhtml", ".shtml"}

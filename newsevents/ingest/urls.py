@@ -45,9 +45,8 @@ from newsevents.errors import (
 from newsevents.ingest import netguard
 from newsevents.ingest.decode import decode_bytes, sniff_binary
 from newsevents.ingest.feeds import FEED_MEDIA_TYPES, FeedEntry, feed_entries, is_feed, media_type
-from newsevents.records import DocumentMeta, Failure, RawDocument
+from newsevents.records import DocumentMeta, Failure, Item, RawDocument
 
-Item = RawDocument | Failure
 Kind = Literal["html", "text", "feed"]
 
 _SCHEMES = ("http", "https")

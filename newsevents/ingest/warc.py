@@ -28,9 +28,7 @@ from newsevents.errors import (
 )
 from newsevents.ingest.decode import decode_bytes
 from newsevents.ingest.feeds import media_type
-from newsevents.records import DocumentMeta, Failure, RawDocument
-
-Item = RawDocument | Failure
+from newsevents.records import DocumentMeta, Failure, Item, RawDocument
 
 _PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _PAGE_RECORDS = frozenset({"response", "resource"})
