@@ -22,6 +22,8 @@
     ├── SetupError                  the installation is incomplete or a data file is broken
     │   ├── ModelNotInstalled       the configured spaCy model package is not installed
     │   └── DataFileError           a shipped or user table is malformed (names file and line)
+    ├── AccessDenied                the dashboard refuses a write: sent by another site's page (403)
+    │   └── TokenRequired           a write without the server's token (401)
     └── UsageError                  a bad option or argument from the user
         ├── InvalidCameoCode        not a zero-padded CAMEO code in the table ("42", 42)
         └── UnknownPloverName       not a PLOVER event type, current or draft
@@ -133,9 +135,16 @@ class StoreError(NewsEventsError):
 
 
 class DatabaseLocked(StoreError):
-    """Another process holds the database file."""
+    """Another process holds the database file; ``holder`` is its pid when DuckDB says it."""
 
     transient = True
+
+    def __init__(self, message: str, *, source: str | None = None, holder: int | None = None):
+        super().__init__(message, source=source)
+        self.holder = holder
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (self.__class__, (self.message,), {"source": self.source, "holder": self.holder})
 
 
 class MigrationError(StoreError):
@@ -152,6 +161,14 @@ class ModelNotInstalled(SetupError):
 
 class DataFileError(SetupError, ValueError):
     """A data table is malformed or holds a bad value; the message names the file and line."""
+
+
+class AccessDenied(NewsEventsError):
+    """The dashboard refuses to change anything for this request (another site, a wrong token)."""
+
+
+class TokenRequired(AccessDenied):
+    """A write to a dashboard that has a token, without it."""
 
 
 class UsageError(NewsEventsError):

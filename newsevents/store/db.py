@@ -1,7 +1,10 @@
 """Stage 7, store: one DuckDB file holds runs, articles, their provenance and failures.
 
 DuckDB allows one writing process per file, so a :class:`Store` opened for writing owns the file
-until it is closed; another process trying to open it gets :class:`DatabaseLocked`. Each batch is
+until it is closed; another process trying to open it gets :class:`DatabaseLocked`, whose message
+names the holder (the dashboard and its URL, or the process and its command line) instead of
+DuckDB's, and `newsevents ingest` waits for it or hands its job over (:mod:`newsevents.handoff`).
+Within one process a second connection joins the first's instance. Each batch is
 one transaction: a process killed at any moment leaves the file as of its last committed batch
 (DuckDB replays its write-ahead log on the next open), and a rerun redoes the rest without
 storing anything twice, since articles are keyed by the content id of their text.
@@ -28,6 +31,7 @@ from newsevents.errors import DatabaseLocked, StoreError
 from newsevents.explore.clusters import refresh_clusters
 from newsevents.ingest.dedup import SIGNATURE_VERSION
 from newsevents.records import Article, CodedArticle, Event, Failure, RunSummary
+from newsevents.serverfile import describe_holder
 from newsevents.store import queries
 from newsevents.store.batch import (
     BatchResult,
@@ -65,7 +69,7 @@ class Store:
     @classmethod
     def open(cls, path: Path, *, read_only: bool = False) -> Store:
         """Open (for writing: create and migrate) the database at ``path``."""
-        con = _connect(path, read_only=read_only)
+        con = connect(path, read_only=read_only)
         try:
             if read_only:
                 check_readable(con, path=path)
@@ -351,13 +355,19 @@ class Store:
         self._con.commit()
 
 
-def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+def connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to ``path``; DuckDB's errors become sentences (:func:`_open_error`).
+
+    Within one process, connections to a file already open with the same mode share DuckDB's
+    database instance (and its lock): how the dashboard's ingest jobs write beside its views.
+    """
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
         raise _open_error(path, exc) from exc
 
 
+#: DuckDB's words for a file another process holds: "Could not set lock on file ...".
 _LOCK = re.compile(r"\block\b", re.IGNORECASE)
 _LOCK_HOLDER = re.compile(r"\(PID (\d+)\)")
 
@@ -366,10 +376,17 @@ def _open_error(path: Path, exc: duckdb.Error) -> StoreError:
     message = str(exc)
     if _LOCK.search(message):
         holder = _LOCK_HOLDER.search(message)
-        process = f" (process {holder.group(1)})" if holder else ""
+        pid = int(holder.group(1)) if holder else None
         return DatabaseLocked(
-            f"another newsevents process{process} is using {path}; "
+            f"{path} is in use by {describe_holder(path, pid)}; "
             "wait for it to finish or use another --db",
+            source=str(path),
+            holder=pid,
+        )
+    if "different configuration" in message:  # this process has it open in the other mode
+        return StoreError(
+            f"{path} is already open in this process in another mode (read-only or writing); "
+            "close that first",
             source=str(path),
         )
     if "not a valid DuckDB database" in message:

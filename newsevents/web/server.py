@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import ipaddress
+import secrets
 import socket
 from collections.abc import Callable
 from pathlib import Path
 
 from newsevents.config import Settings
 from newsevents.errors import UsageError
+from newsevents.serverfile import announce
 
 #: Host header values a loopback server answers (anything else is a DNS-rebinding attempt).
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
+#: Characters a token given by the user has at least: shorter ones can be guessed.
+MIN_TOKEN_CHARS = 16
 
 
 def is_loopback(host: str) -> bool:
@@ -25,13 +29,25 @@ def is_loopback(host: str) -> bool:
 
 
 def check_host(host: str, *, allow_remote: bool) -> None:
-    """Refuse to listen beyond loopback unless ``allow_remote``: the dashboard has no login, and
-    its ingest form makes the server fetch URLs and write to the database."""
+    """Refuse to listen beyond loopback unless ``allow_remote``: anyone who can reach the
+    server reads the whole database, and its ingest form makes it fetch URLs and write."""
     if not is_loopback(host) and not allow_remote:
         raise UsageError(
-            f"--host {host} would let other machines use this dashboard, which has no login; "
-            "add --allow-remote if that is what you want"
+            f"--host {host} would let other machines read this dashboard (and, with its token, "
+            "add articles); add --allow-remote if that is what you want"
         )
+
+
+def server_token(host: str, token: str | None) -> tuple[str | None, bool]:
+    """The token writes need and whether it was made here (so it must be shown once): the
+    given one, else a new one beyond loopback, else none (loopback needs no token)."""
+    if token is not None:
+        if len(token) < MIN_TOKEN_CHARS:
+            raise UsageError(f"a token shorter than {MIN_TOKEN_CHARS} characters can be guessed")
+        return token, False
+    if is_loopback(host):
+        return None, False
+    return secrets.token_urlsafe(32), True
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -47,18 +63,35 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     allow_remote: bool = False,
+    token: str | None = None,
     settings: Settings | None = None,
-    on_ready: Callable[[str], None] | None = None,
+    on_ready: Callable[[str, str | None], None] | None = None,
 ) -> None:
-    """Serve the dashboard for ``db`` until interrupted; ``on_ready`` gets the URL first."""
+    """Serve the dashboard for ``db`` until interrupted. Writes need ``token`` if given; beyond
+    loopback one is made if not given. ``on_ready`` gets the URL first, and the token if it was
+    made here (the caller shows it: nothing else ever does)."""
     import uvicorn
 
     from newsevents.web.app import create_app
 
     check_host(host, allow_remote=allow_remote)
+    token, made = server_token(host, token)
     hosts = LOOPBACK_NAMES if is_loopback(host) else None
-    app = create_app(db=db, settings=settings, allowed_hosts=hosts)
-    if on_ready:
-        shown = f"[{host}]" if ":" in host else host
-        on_ready(f"http://{shown}:{port}/")
-    uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning")
+    app = create_app(db=db, settings=settings, allowed_hosts=hosts, token=token)
+    # The server file lets `newsevents ingest --db` on this file hand its job over (handoff.py).
+    with announce(db, url=_local_url(host, port), token=token) as info:
+        app.state.handoff_key = info.key
+        if on_ready:
+            shown = f"[{host}]" if ":" in host else host
+            on_ready(f"http://{shown}:{port}/", token if made else None)
+        uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning")
+
+
+def _local_url(host: str, port: int) -> str:
+    """The URL this machine's processes reach the server at (a wildcard bind: loopback)."""
+    bare = host.strip("[]")
+    if bare in ("0.0.0.0", ""):
+        bare = "127.0.0.1"
+    elif bare == "::":
+        bare = "::1"
+    return f"http://{f'[{bare}]' if ':' in bare else bare}:{port}/"

@@ -349,7 +349,9 @@ def test_file_held_by_another_process_is_database_locked(tmp_path: Path, read_on
     finally:
         holder.communicate("\n", timeout=30)
     message = str(caught.value)
-    assert f"another newsevents process (process {holder.pid}) is using {path}" in message
+    assert f"{path} is in use by another newsevents process (pid {holder.pid}: " in message
+    assert " -c import sys from pathlib" in message  # its command line, on one line
+    assert caught.value.holder == holder.pid
     assert "wait for it to finish or use another --db" in message
     assert caught.value.transient
     Store.open(path).close()  # free again once the holder is gone

@@ -66,7 +66,10 @@ def test_a_form_posted_by_another_site_is_refused(tmp_path: Path):
         response = client.post(
             "/api/ingest", data={"text": "x"}, headers={"origin": "https://evil.example"}
         )
-    assert response.status_code == 400 and "not this dashboard's" in response.json()["message"]
+    assert (
+        response.status_code == 403
+        and "only the dashboard's own pages" in response.json()["message"]
+    )
 
 
 def test_a_job_that_cannot_write_fails_with_the_reason(tmp_path: Path):

@@ -35,5 +35,5 @@ def test_a_host_beyond_loopback_needs_allow_remote(host: str):
 
 
 def test_serve_refuses_before_listening(tmp_path):
-    with pytest.raises(UsageError, match="no login"):
+    with pytest.raises(UsageError, match="add --allow-remote"):
         api.serve(db=tmp_path / "x.duckdb", host="0.0.0.0", port=free_port())

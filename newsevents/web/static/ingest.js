@@ -3,6 +3,7 @@
 
 (() => {
   const form = document.getElementById("ingest");
+  if (!form) return;  // no form until this browser has the server's token (see /login)
   const panel = document.getElementById("job");
   const state = document.getElementById("job-state");
   const bar = document.getElementById("job-progress");
@@ -13,6 +14,7 @@
     const c = job.counts;
     const counts = `${c.documents} documents read, ${c.stored} stored, ${c.duplicates + c.near_duplicates} duplicates, ${c.failed} failed, ${c.events} events`;
     if (job.state === "queued") return "Waiting for the job before it…";
+    if (job.state === "waiting") return `Waiting: ${job.note}`;
     if (job.state === "running") return c.documents ? `Coding… ${counts}` : "Loading the language model and dictionaries…";
     if (job.state === "failed") return `The job failed: ${job.error}`;
     return `Done: ${counts}.`;
@@ -36,7 +38,7 @@
     const response = await fetch(url);
     const job = await response.json();
     show(job);
-    if (job.state === "queued" || job.state === "running") setTimeout(() => poll(url), 500);
+    if (["queued", "waiting", "running"].includes(job.state)) setTimeout(() => poll(url), 500);
     else form.querySelector("button").disabled = false;
   }
 
