@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsevents import pipeline
+from newsevents import parallel, pipeline
 from newsevents.config import DEFAULT_DB, Settings
 from newsevents.errors import UsageError
 from newsevents.ingest import read_documents
@@ -23,6 +23,7 @@ from newsevents.store import ArticleView, EventFilter, Store
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from newsevents.distributed import RayJobSummary
     from newsevents.eval.dates import DatesReport
     from newsevents.eval.extraction import ExtractionReport
     from newsevents.eval.places import PlacesReport
@@ -51,11 +52,21 @@ def ingest(
     published: dt.date | None = None,
     command: str = "ingest",
     on_batch: pipeline.ProgressCallback | None = None,
+    workers: int | None = None,
 ) -> RunSummary:
-    """Ingest ``sources`` into the database at ``db``; re-ingesting stores nothing twice."""
+    """Ingest ``sources`` into the database at ``db``; re-ingesting stores nothing twice.
+
+    ``workers`` processes code the documents (default ``settings.workers``: one per core); the
+    stored result is the same for any number.
+    """
     settings = settings or Settings()
+    if workers is not None:
+        settings = settings.replace(workers=workers)
     sources = list(sources)
-    pipeline.check_coding(settings)
+    if parallel.resolve_workers(settings.workers) == 1:
+        pipeline.check_coding(settings)
+    # With workers, each loads the model itself and the first chunk raises any error here: a
+    # load in this process too would add its seconds to every run.
     with Store.open(Path(db)) as store:
         run_id = store.start_run(command=command, sources=sources, settings=settings)
         try:
@@ -66,6 +77,7 @@ def ingest(
                 settings=settings,
                 published=published,
                 on_batch=on_batch,
+                workers=settings.workers,
             )
         except BaseException:
             store.finish_run(run_id, status="failed", counts=None)
@@ -328,13 +340,15 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     allow_remote: bool = False,
+    token: str | None = None,
     settings: Settings | None = None,
-    on_ready: Callable[[str], None] | None = None,
+    on_ready: Callable[[str, str | None], None] | None = None,
 ) -> None:
     """Serve the dashboard for ``db`` at ``http://host:port/`` until interrupted (Ctrl-C).
 
-    Only loopback unless ``allow_remote``: the dashboard has no login. ``on_ready`` is called
-    with the URL before the server starts.
+    Only loopback unless ``allow_remote``; then writes (the ingest form, uploads) need a token:
+    ``token`` if given, else one made at start. ``on_ready`` is called before the server starts
+    with the URL and the token if it was made (to show it once), else None.
     """
     from newsevents.web.server import serve as run_server
 
@@ -343,6 +357,73 @@ def serve(
         host=host,
         port=port,
         allow_remote=allow_remote,
+        token=token,
         settings=settings,
         on_ready=on_ready,
     )
+
+
+#: Engines of :func:`run`: "ray" (Ray Data, local or a cluster) or "local" (this process).
+ENGINES = ("ray", "local")
+
+
+def run(
+    inputs: Iterable[str],
+    out: Path | str,
+    *,
+    engine: str = "ray",
+    settings: Settings | None = None,
+    address: str | None = None,
+    num_cpus: int | None = None,
+    batch_size: int = 16,
+    concurrency: int | None = None,
+) -> RayJobSummary:
+    """Stages 1-6 over JSONL, WARC and Parquet ``inputs`` into a Parquet dataset at ``out``
+    (articles, events, places, failures by publication month; see
+    :mod:`newsevents.distributed`). Re-running replaces the dataset; :func:`load` stores it."""
+    from newsevents import distributed
+
+    settings, inputs = settings or Settings(), list(inputs)
+    if engine not in ENGINES:
+        raise UsageError(f"engine {engine!r}: choose {' or '.join(ENGINES)}")
+    if engine == "local":
+        pipeline.check_coding(settings)
+        return distributed.run_local(inputs, out, settings=settings, batch_size=batch_size)
+    return distributed.run_ray(
+        inputs,
+        out,
+        settings=settings,
+        address=address,
+        num_cpus=num_cpus,
+        batch_size=batch_size,
+        concurrency=concurrency,
+    )
+
+
+def load(
+    dataset: Path | str,
+    *,
+    db: Path | str = DEFAULT_DB,
+    settings: Settings | None = None,
+    on_batch: pipeline.ProgressCallback | None = None,
+) -> RunSummary:
+    """Store a dataset written by :func:`run` in the database at ``db``, by the rules of
+    :func:`ingest`: loading it twice stores no article or event twice."""
+    from newsevents.distributed import is_dataset, load_dataset
+
+    settings = settings or Settings()
+    if not is_dataset(dataset):
+        raise UsageError(
+            f"{dataset}: not a dataset written by `newsevents run` (no articles/, events/)"
+        )
+    with Store.open(Path(db)) as store:
+        run_id = store.start_run(command="load", sources=[str(dataset)], settings=settings)
+        try:
+            summary = load_dataset(
+                dataset, store=store, run_id=run_id, settings=settings, on_batch=on_batch
+            )
+        except BaseException:
+            store.finish_run(run_id, status="failed", counts=None)
+            raise
+        store.finish_run(run_id, status="completed", counts=summary)
+    return summary

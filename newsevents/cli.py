@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from newsevents import __version__, api
+from newsevents import __version__, api, handoff
 from newsevents.config import DEFAULT_DB, Settings
 from newsevents.errors import NewsEventsError, UsageError
 from newsevents.events.ontology import cameo as cameo_code
@@ -111,9 +111,28 @@ def ingest(
     ] = Settings().batch_size,
     actors: ActorsOption = None,
     patterns: PatternsOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            show_default="one per core",
+            help="Processes coding documents (the result is the same for any number). An input "
+            "of one batch (--batch-size) or less is coded in one process, with no start-up cost.",
+        ),
+    ] = None,
+    wait: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="Seconds to wait when another newsevents process is writing to --db "
+            "(0: fail at once). A dashboard serving --db takes the job over instead.",
+        ),
+    ] = handoff.DEFAULT_WAIT,
 ) -> None:
     """Read SOURCES, code their events and store articles and events in the database.
 
+    When `newsevents serve` has --db open, the dashboard runs the ingest (its views keep
+    answering); when another ingest is writing to it, this one waits for it.
     Example: newsevents ingest articles/ https://example.org/feed.xml --db news.duckdb
     """
     settings = Settings(
@@ -123,8 +142,21 @@ def ingest(
         pattern_files=tuple(patterns or ()),
     )
     with _progress("Ingesting") as on_batch:
-        summary = api.ingest(
-            sources, db=db, settings=settings, published=_published(published), on_batch=on_batch
+        summary = handoff.ingest(
+            sources,
+            db=db,
+            settings=settings,
+            published=_published(published),
+            on_batch=on_batch,
+            workers=workers,
+            wait=wait,
+            on_wait=lambda message: err.print(message, markup=False, highlight=False),
+            on_handoff=lambda server, job: err.print(
+                f"{db} is open in the dashboard at {server.url} (pid {server.pid}): handed to it "
+                f"as ingest job {job} (Ctrl-C here stops following the job, not the job)",
+                markup=False,
+                highlight=False,
+            ),
         )
     _report(summary, db=db)
 
@@ -859,21 +891,127 @@ def serve(
     ] = "127.0.0.1",
     allow_remote: Annotated[
         bool,
-        typer.Option(help="Allow a --host other machines can reach (the dashboard has no login)."),
+        typer.Option(
+            help="Allow a --host other machines can reach: they can read every view, and add "
+            "articles only with the token."
+        ),
     ] = False,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="NEWSEVENTS_TOKEN",
+            show_envvar=True,
+            help="Token the ingest form and uploads need (at least 16 characters). Default: "
+            "none on loopback; beyond it, a new one, printed at start.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the dashboard: filters, time series, map, network, events and an ingest form.
 
     Opens the database read-only for its views; the ingest form writes to it.
     Example: newsevents serve --db news.duckdb --port 8000
     """
-    api.serve(
-        db=db,
-        host=host,
-        port=port,
-        allow_remote=allow_remote,
-        on_ready=lambda url: out.print(f"Dashboard for {db} at {url} (Ctrl-C stops it)"),
+
+    def ready(url: str, made: str | None) -> None:
+        out.print(f"Dashboard for {db} at {url} (Ctrl-C stops it)")
+        if made:
+            out.print(
+                f"Adding articles needs this token (enter it at {url}login, or send "
+                f"'Authorization: Bearer TOKEN'): {made}",
+                markup=False,
+                soft_wrap=True,
+            )
+        elif token:
+            out.print("Adding articles needs the token given with --token or NEWSEVENTS_TOKEN.")
+
+    api.serve(db=db, host=host, port=port, allow_remote=allow_remote, token=token, on_ready=ready)
+
+
+@app.command()
+def run(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="JSONL, WARC and Parquet files or folders of them: local paths or any URI "
+            "pyarrow opens (s3://bucket/crawl/, gs://...)."
+        ),
+    ],
+    out_dir: Annotated[
+        str, typer.Option("--out", help="Folder (or URI) of the Parquet dataset to write.")
+    ],
+    engine: Annotated[
+        str, typer.Option(help="ray (Ray Data: here, or a cluster with --address) or local.")
+    ] = "ray",
+    address: Annotated[
+        str | None,
+        typer.Option(
+            help="A Ray cluster to join: auto, HOST:PORT or ray://HOST:PORT. Default: "
+            "start Ray here, for this job."
+        ),
+    ] = None,
+    num_cpus: Annotated[
+        int | None, typer.Option(min=1, help="CPUs of the Ray started here (default: all).")
+    ] = None,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Coder workers, each loading the model once (default: one per "
+            "CPU of the cluster).",
+        ),
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Documents per batch and part.")] = 16,
+    actors: ActorsOption = None,
+    patterns: PatternsOption = None,
+) -> None:
+    """Code INPUTS into a Parquet dataset (articles, events, places, failures by publication
+    month), on Ray or in this process. Re-running replaces the dataset; store it with `load`.
+
+    Ray is an optional extra: pip install 'newsevents\\[ray]'.
+    Example: newsevents run --engine ray --address auto s3://bucket/crawl/ --out s3://bucket/out
+    """
+    settings = Settings(actor_files=tuple(actors or ()), pattern_files=tuple(patterns or ()))
+    summary = api.run(
+        inputs,
+        out_dir,
+        engine=engine,
+        settings=settings,
+        address=address,
+        num_cpus=num_cpus,
+        batch_size=batch_size,
+        concurrency=concurrency,
     )
+    startup = f" (Ray start-up {summary.startup_s:.1f} s)" if summary.engine == "ray" else ""
+    out.print(
+        f"Job into {summary.out} ({summary.engine}): {summary.documents} documents, "
+        f"{summary.articles} articles, {summary.events} events, {summary.failures} failures "
+        f"in {summary.seconds:.1f} s{startup}.",
+        highlight=False,
+    )
+    for worker in summary.workers:
+        out.print(
+            f"  worker {worker.pid}: {worker.documents} documents in {worker.batches} batches, "
+            f"peak memory {worker.peak_rss_mb:.0f} MB",
+            highlight=False,
+        )
+    out.print(f"Store it with: newsevents load {summary.out} --db {DEFAULT_DB}", highlight=False)
+    if summary.failures:
+        raise typer.Exit(EXIT_FAILED_DOCUMENTS)
+
+
+@app.command()
+def load(
+    dataset: Annotated[str, typer.Argument(help="A dataset folder written by `newsevents run`.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Store a dataset written by `newsevents run` (articles, events, places, failures) in the
+    database, by ingest's rules: loading it twice stores no article or event twice.
+
+    Example: newsevents load out/ --db news.duckdb
+    """
+    with _progress("Loading") as on_batch:
+        summary = api.load(dataset, db=db, on_batch=on_batch)
+    _report(summary, db=db)
 
 
 @app.command()
@@ -940,8 +1078,16 @@ def _counts(summary: RunSummary) -> str:
     return (
         f"{summary.documents} documents, {summary.stored} stored, "
         f"{summary.duplicates} duplicates, {summary.near_duplicates} near-duplicates, "
-        f"{summary.failed} failed, {summary.events} events"
+        f"{summary.failed} failed, {summary.events} events{_worker_memory(summary)}"
     )
+
+
+def _worker_memory(summary: RunSummary) -> str:
+    """Each coding process's peak memory, so a long run shows whether it stays flat."""
+    if not summary.workers:
+        return ""
+    peaks = ", ".join(f"{w.peak_rss_bytes / 2**20:.0f}" for w in summary.workers)
+    return f"; peak memory per worker: {peaks} MB"
 
 
 def _report(summary: RunSummary, *, db: Path) -> None:

@@ -42,6 +42,10 @@ class Settings:
     #: Articles written per database transaction. Larger is faster; smaller loses less on a crash
     #: (a killed run loses at most one uncommitted batch, which the next run redoes).
     batch_size: int = 100
+    #: Processes running stages 1-6 (the parent alone writes, in input order, so the result is
+    #: the same for any number). ``None``: one per core (``os.cpu_count()``). An input of one
+    #: batch or less is coded in the parent: starting workers (a model load each) would cost more.
+    workers: int | None = None
     #: Body text shorter than this (in characters) is "no article" rather than an article.
     min_text_chars: int = 1
     #: Near-duplicate threshold: estimated Jaccard similarity of word 5-gram shingles. Wire copies
@@ -61,6 +65,11 @@ class Settings:
     #: rest is stored but not coded. A news article is rarely over 20,000; a book-length dump
     #: would tie up a worker for minutes and spaCy's memory grows with the text.
     max_coded_chars: int = 200_000
+    #: Sentences of an article's parsed text the event coder walks at most; the article notes
+    #: how many were left uncoded. The character cap bounds parsing; this bounds coding and the
+    #: events of one document when the text is a long list of short lines (a table, a results
+    #: page: 200,000 characters can hold 20,000 "sentences"). A news article has 20-80.
+    max_coded_sentences: int = 2_000
     #: Also return events whose source actor could not be coded (``source.code == ""``). Off for
     #: stored data (an event needs a source); on to classify a sentence by its action alone.
     keep_unresolved: bool = False

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from contextlib import closing
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ from newsevents.records import (
     Item,
     RawDocument,
     RunSummary,
+    WorkerMemory,
 )
 from newsevents.store import Store
 
@@ -97,7 +99,26 @@ def code_article(article: Article, doc: Doc, *, settings: Settings) -> CodedArti
     # 6. places: every place the article names, resolved; each event's place from its sentence
     places = resolve_places(doc, title=article.title)
     events = locate_events(events, doc, places)
+    article = _with_limit_notes(article, doc, settings=settings)
     return CodedArticle(article, tuple(events), coder=coder.name, places=places.mentions)
+
+
+def _with_limit_notes(article: Article, doc: Doc, *, settings: Settings) -> Article:
+    """``article`` with a note for each coding limit it met, so a reader of the stored article
+    knows its events come from part of the text only (the whole text is stored either way)."""
+    notes: list[str] = []
+    if len(article.text) > settings.max_coded_chars:
+        notes.append(
+            f"only the first {len(doc.text):,} of {len(article.text):,} characters were parsed "
+            "and coded (max_coded_chars)"
+        )
+    sentences = sum(1 for _ in doc.sents)
+    if sentences > settings.max_coded_sentences:
+        notes.append(
+            f"only the first {settings.max_coded_sentences:,} of {sentences:,} sentences were "
+            "coded (max_coded_sentences)"
+        )
+    return replace(article, notes=article.notes + tuple(notes)) if notes else article
 
 
 def check_coding(settings: Settings) -> None:
@@ -187,15 +208,40 @@ def run(
     settings: Settings,
     published: dt.date | None = None,
     on_batch: ProgressCallback | None = None,
+    workers: int | None = None,
 ) -> RunSummary:
-    """Every document of ``sources`` through stages 1-6, then 7. store, in batches."""
+    """Every document of ``sources`` through stages 1-6, in ``workers`` processes (default
+    ``settings.workers``; see :mod:`newsevents.parallel`), then 7. store, in batches, in input
+    order whatever the number of workers."""
+    from newsevents import parallel  # it runs this module's process_batch in each worker
+
     batch = _Batch()
     total = RunSummary(run_id=run_id)
-    for result in code_documents(sources, settings=settings, published=published):
-        batch.add(result)
-        if len(batch) >= settings.batch_size:
-            total = _flush(batch, store=store, total=total, settings=settings, on_batch=on_batch)
+    items = read_documents(sources, settings=settings)
+    coded = parallel.code_chunks(items, settings=settings, workers=workers, published=published)
+    # closing: an error or Ctrl-C while writing stops the workers now, not when the traceback
+    # holding this frame is dropped
+    with closing(coded) as chunks:
+        for chunk in chunks:
+            total = _with_memory(total, chunk.memory)
+            for result in chunk.results:
+                batch.add(result)
+                if len(batch) >= settings.batch_size:
+                    total = _flush(
+                        batch, store=store, total=total, settings=settings, on_batch=on_batch
+                    )
     return _flush(batch, store=store, total=total, settings=settings, on_batch=on_batch)
+
+
+def _with_memory(total: RunSummary, memory: WorkerMemory | None) -> RunSummary:
+    """``total`` with ``memory`` as its process's latest peak (peaks only grow)."""
+    if memory is None:
+        return total
+    if all(w.pid != memory.pid for w in total.workers):
+        return replace(total, workers=(*total.workers, memory))
+    return replace(
+        total, workers=tuple(memory if w.pid == memory.pid else w for w in total.workers)
+    )
 
 
 def attempt(
@@ -251,6 +297,7 @@ def _flush(
         not_english=total.not_english + sum(not c.article.is_english for c in batch.coded),
         events=total.events + result.events,
         events_replaced=total.events_replaced + result.events_replaced,
+        workers=total.workers,
     )
     batch.coded.clear()
     batch.failures.clear()

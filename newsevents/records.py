@@ -116,6 +116,15 @@ Item = RawDocument | Failure
 
 
 @dataclass(frozen=True, slots=True)
+class WorkerMemory:
+    """The peak resident memory of one process that ran stages 1-6 (``ingest --workers``), so a
+    user can see it stay flat over a long run."""
+
+    pid: int
+    peak_rss_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
 class RunSummary:
     """What one ingest run did. ``failed`` counts documents recorded in ``failures``."""
 
@@ -132,6 +141,9 @@ class RunSummary:
     #: with a different result (e.g. ``rules.v1`` events replaced by ``rules.v2``'s).
     events_replaced: int = 0
     status: str = "completed"
+    #: Each coding process's peak memory so far, in the order they first reported (one entry,
+    #: the run's own process, with ``--workers 1``); empty where the platform cannot tell.
+    workers: tuple[WorkerMemory, ...] = ()
 
 
 # Stages 3-6: actors, events, dates, places.
