@@ -33,6 +33,11 @@ _HTML = {".html", ".htm", ".xhtml", ".shtml"}
 _FEEDS = {".rss", ".atom", ".xml"}
 _SIDECAR_OF = _TEXT | _HTML
 _META_FIELDS = ("url", "title", "source", "original_source", "author", "language")
+#: What :func:`_lines` yields for an over-long line whose end was not found (never a real line:
+#: blank lines are not yielded).
+_ENDLESS = b""
+#: json.loads recurses once per nesting level; "[[[[…" past Python's recursion limit is junk.
+_TOO_DEEP = "the JSON is nested too deeply to read"
 
 
 def file_documents(path: Path, *, settings: Settings) -> Iterator[Item]:
@@ -109,25 +114,32 @@ def _kind(path: Path) -> str:
 
 def _read_bytes(path: Path, *, settings: Settings) -> bytes:
     size = path.stat().st_size
-    if size > settings.max_document_bytes:
+    limit = settings.max_document_bytes
+    if size > limit:
         raise DocumentTooLarge(
-            f"{path}: {size:,} bytes is over the {settings.max_document_bytes:,}-byte limit"
+            f"{path}: {size:,} bytes is over the {limit:,}-byte limit (max_document_bytes)"
         )
     data = path.read_bytes()
     if path.name.lower().endswith(".gz") or data[:2] == b"\x1f\x8b":
-        data = inflate(data, limit=settings.max_inflated_bytes, name=str(path))
+        # Inflated, the document must fit both caps: never inflate more than either allows.
+        inflated = settings.max_inflated_bytes
+        setting = "max_inflated_bytes" if inflated <= limit else "max_document_bytes"
+        data = inflate(data, limit=min(inflated, limit), name=str(path), setting=setting)
     return data
 
 
-def inflate(data: bytes, *, limit: int, name: str) -> bytes:
-    """Gunzip ``data``, refusing output over ``limit`` bytes without inflating it whole."""
+def inflate(data: bytes, *, limit: int, name: str, setting: str = "max_inflated_bytes") -> bytes:
+    """Gunzip ``data``, refusing output over ``limit`` bytes without inflating it whole: at most
+    ``limit + 1`` bytes are ever produced, so a "zip bomb" costs no more memory than the cap."""
     inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
     try:
         out = inflater.decompress(data, limit + 1)
     except zlib.error as exc:
         raise MalformedDocument(f"{name}: not valid gzip data ({exc})") from None
     if len(out) > limit:
-        raise DocumentTooLarge(f"{name}: inflates to over {limit:,} bytes (limit); refused")
+        raise DocumentTooLarge(
+            f"{name}: inflates to over {limit:,} bytes, the limit ({setting}); refused"
+        )
     return out
 
 
@@ -149,7 +161,7 @@ def _documents_from_bytes(
     elif kind == "feed":
         yield from _feed_documents(path, data, settings=settings)
     else:
-        meta = _sidecar_meta(path)
+        meta = _sidecar_meta(path, limit=settings.max_document_bytes)
         yield RawDocument(origin=str(path), content=text, format=kind, meta=meta, notes=notes)  # type: ignore[arg-type]
 
 
@@ -181,6 +193,8 @@ def _json_documents(
         raise MalformedDocument(
             f"{path}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise MalformedDocument(f"{path}: {_TOO_DEEP}") from None
     if isinstance(value, dict) and str(value.get("version", "")).startswith("https://jsonfeed.org"):
         yield from _feed_documents(path, text.encode("utf-8"), settings=settings)
         return
@@ -197,7 +211,12 @@ def _jsonl_documents(path: Path, *, settings: Settings) -> Iterator[Item]:
     """Stream a JSONL file line by line; a bad line is a failure naming its line number."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rb") as handle:  # type: ignore[operator]
-        yield from jsonl_stream(handle, name=str(path), settings=settings)
+        try:
+            yield from jsonl_stream(handle, name=str(path), settings=settings)
+        except (EOFError, zlib.error) as exc:  # a gzip stream cut short or damaged
+            raise MalformedDocument(
+                f"{path}: not valid gzip data ({exc}); the rest of the file was skipped"
+            ) from None
 
 
 def jsonl_file_documents(path: Path, *, settings: Settings) -> Iterator[Item]:
@@ -209,16 +228,24 @@ def jsonl_stream(handle: BinaryIO, *, name: str, settings: Settings) -> Iterator
     """The documents of the JSONL read from ``handle`` (a file, standard input), in order; each
     one's origin is ``name:LINE``, and a bad line is a failure naming its line number."""
     limit = settings.max_document_bytes
-    for number, line in _lines(handle, limit=limit):
+    lines = _lines(handle, limit=limit, skip_limit=settings.max_inflated_bytes)
+    for number, line in lines:
         origin = f"{name}:{number}"
         try:
             yield _jsonl_line(line, origin=origin, limit=limit)
         except NewsEventsError as exc:
             yield _failure(origin, exc)
+        if line == _ENDLESS:
+            return
 
 
-def _lines(handle: Any, *, limit: int) -> Iterator[tuple[int, bytes | None]]:
-    """Yield (line number, bytes), or None for a line over ``limit`` (skipped, never held whole)."""
+def _lines(handle: Any, *, limit: int, skip_limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """Yield (line number, bytes), or None for a line over ``limit`` (skipped, never held whole).
+
+    Skipping reads on to the next line end, but at most ``skip_limit`` more bytes: a line with
+    no end in sight (a gzipped "zip bomb" of zeros, a binary file) yields :data:`_ENDLESS`, and
+    the rest of the file is given up rather than read or inflated to its end.
+    """
     number = 0
     while True:
         line = handle.readline(limit + 1)
@@ -226,17 +253,33 @@ def _lines(handle: Any, *, limit: int) -> Iterator[tuple[int, bytes | None]]:
             return
         number += 1
         if len(line) > limit and not line.endswith(b"\n"):
-            while line and not line.endswith(b"\n"):
-                line = handle.readline(1 << 20)
-            yield number, None
+            yield number, None if _skip(handle, skip_limit) else _ENDLESS
             continue
         if line.strip():
             yield number, line
 
 
+def _skip(handle: Any, budget: int) -> bool:
+    """Read past the rest of a line, 1 MB at a time; False when ``budget`` bytes run out first."""
+    while budget > 0:
+        chunk = handle.readline(min(1 << 20, budget))
+        if not chunk or chunk.endswith(b"\n"):
+            return True
+        budget -= len(chunk)
+    return False
+
+
 def _jsonl_line(line: bytes | None, *, origin: str, limit: int) -> RawDocument:
     if line is None:
-        raise DocumentTooLarge(f"line {_line_of(origin)}: over the {limit:,}-byte document limit")
+        raise DocumentTooLarge(
+            f"line {_line_of(origin)}: over the {limit:,}-byte document limit (max_document_bytes)"
+        )
+    if line == _ENDLESS:
+        raise DocumentTooLarge(
+            f"line {_line_of(origin)}: over the {limit:,}-byte document limit "
+            "(max_document_bytes), with no line end within max_inflated_bytes after it; "
+            "the rest of the file was skipped"
+        )
     text, notes = decode_bytes(line)
     try:
         value = json.loads(text)
@@ -244,6 +287,8 @@ def _jsonl_line(line: bytes | None, *, origin: str, limit: int) -> RawDocument:
         raise MalformedDocument(
             f"line {_line_of(origin)}: malformed JSON at column {exc.colno}: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise MalformedDocument(f"line {_line_of(origin)}: {_TOO_DEEP}") from None
     return document_from_object(value, origin=origin, notes=notes)
 
 
@@ -269,15 +314,24 @@ def _nonblank(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-def _sidecar_meta(path: Path) -> DocumentMeta:
+def _sidecar_meta(path: Path, *, limit: int) -> DocumentMeta:
     name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
     sidecar = path.with_name(Path(name).stem + ".json")
     if not sidecar.is_file():
         return DocumentMeta()
+    if sidecar.stat().st_size > limit:
+        raise DocumentTooLarge(
+            f"{sidecar}: the metadata file is over the {limit:,}-byte limit (max_document_bytes)"
+        )
     try:
         value = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise MalformedDocument(f"{sidecar}: the metadata file is not valid JSON ({exc})") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        reason = _TOO_DEEP if isinstance(exc, RecursionError) else exc
+        raise MalformedDocument(
+            f"{sidecar}: the metadata file is not valid JSON ({reason})"
+        ) from None
+    if not isinstance(value, dict):
+        raise MalformedDocument(f"{sidecar}: the metadata file is not a JSON object")
     meta, _ = meta_from_mapping(value, origin=str(sidecar))
     return meta
 
@@ -292,7 +346,10 @@ def meta_from_mapping(
         if _nonblank(value.get(name)):
             fields[name] = value[name].strip()
     if "language" in fields:
-        fields["language"] = fields["language"].lower().split("-")[0].split("_")[0]
+        # "-" or "_x" leave no code: no language then, so stage 1 detects it from the text
+        fields["language"] = fields["language"].lower().split("-")[0].split("_")[0].strip()
+        if not fields["language"]:
+            del fields["language"]
     external = value.get("id")
     if isinstance(external, (str, int)) and not isinstance(external, bool):
         fields["external_id"] = str(external)

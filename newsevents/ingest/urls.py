@@ -23,9 +23,10 @@ import ipaddress
 import socket
 import time
 import urllib.parse
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 
@@ -60,9 +61,12 @@ _ACCEPT = (
     "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
     "application/feed+json,application/xml;q=0.9,text/plain;q=0.8"
 )
-#: gzip and deflate only: their expansion per read is bounded (about 1000:1), so the size cap,
-#: counted on decoded bytes, is never overshot by more than one chunk.
+#: gzip and deflate only, decoded here (:class:`_BoundedDecoder`) rather than by httpx, so that
+#: no read inflates more than the bytes the size cap still allows: a "zip bomb" response costs
+#: no more memory than ``Settings.max_fetch_bytes``.
 _ACCEPT_ENCODING = "gzip, deflate"
+_GZIP = frozenset({"gzip", "x-gzip"})
+_IDENTITY = frozenset({"", "identity"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,21 +344,87 @@ def _body(
     response: httpx.Response, *, url: str, scope: netguard.FetchScope, settings: Settings
 ) -> bytes:
     limit = settings.max_fetch_bytes
+    if response.is_stream_consumed:
+        # Already in memory (a response built in-process, e.g. by a mock transport), and
+        # already decoded by httpx.
+        raws, decoder = response.iter_bytes(), _BoundedDecoder("", url=url)
+    else:
+        encoding = response.headers.get("Content-Encoding", "")
+        raws, decoder = response.iter_raw(), _BoundedDecoder(encoding, url=url)
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise ResponseTooLarge(
-                f"{url}: the body passed {limit:,} bytes (max_fetch_bytes); stopped reading",
-                source=url,
-            )
+    for raw in raws:
+        for chunk in decoder.decode(raw, room=limit - size + 1):
+            size += len(chunk)
+            if size > limit:
+                raise ResponseTooLarge(
+                    f"{url}: the body passed {limit:,} bytes (max_fetch_bytes); stopped reading",
+                    source=url,
+                )
+            chunks.append(chunk)
         if scope.remaining() <= 0:
             # The pinned transport enforces this on every read; a client given by the caller
             # may not, so check between chunks as well.
             raise httpx.ReadTimeout("the total deadline passed while reading")
-        chunks.append(chunk)
     return b"".join(chunks)
+
+
+class _BoundedDecoder:
+    """Undo a gzip or deflate Content-Encoding without ever producing more than ``room`` bytes
+    per call: zlib's ``max_length`` keeps the rest of the input for the next call, so a 1,000:1
+    "zip bomb" stops at the size cap instead of inflating a whole network read first."""
+
+    def __init__(self, encoding: str, *, url: str) -> None:
+        self.encoding = encoding.strip().lower()
+        self.url = url
+        if self.encoding not in _IDENTITY | _GZIP | {"deflate"}:
+            raise UnsupportedContentType(
+                f"{url}: the server sent the body in {encoding!r} encoding, which was not asked "
+                "for (gzip or deflate)",
+                source=url,
+            )
+        self._inflater = self._new() if self.encoding not in _IDENTITY else None
+        self._started = False
+        self._ended = False  # the compressed stream ended; what follows is ignored, as httpx does
+
+    def _new(self, *, raw_deflate: bool = False) -> Any:
+        if self.encoding in _GZIP:
+            return zlib.decompressobj(zlib.MAX_WBITS | 16)
+        # "deflate" is meant to be zlib-wrapped, but some servers send raw deflate.
+        return zlib.decompressobj(-zlib.MAX_WBITS if raw_deflate else zlib.MAX_WBITS)
+
+    def decode(self, data: bytes, *, room: int) -> Iterator[bytes]:
+        """The decoded bytes of ``data``, in pieces; past ``room`` bytes the caller stops."""
+        if self._inflater is None:
+            yield data
+            return
+        while data and room > 0 and not self._ended:
+            out = self._inflate(data, room)
+            room -= len(out)
+            yield out
+            data = self._inflater.unconsumed_tail
+            if self._inflater.eof:
+                data = self._inflater.unused_data + data
+                # A gzip body may hold several members, one after another; anything else after
+                # the end (padding, garbage) is ignored.
+                if self.encoding in _GZIP and data.startswith(b"\x1f\x8b"):
+                    self._inflater = self._new()
+                else:
+                    self._ended = True
+
+    def _inflate(self, data: bytes, room: int) -> bytes:
+        try:
+            out = self._inflater.decompress(data, room)  # type: ignore[union-attr]
+        except zlib.error as exc:
+            if self.encoding == "deflate" and not self._started:
+                self._inflater = self._new(raw_deflate=True)
+                self._started = True
+                return self._inflate(data, room)
+            raise FetchError(
+                f"{self.url}: the body is not valid {self.encoding} data ({exc})", source=self.url
+            ) from None
+        self._started = True
+        return out
 
 
 # --- what a fetched body is ---------------------------------------------------------------------

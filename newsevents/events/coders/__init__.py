@@ -21,7 +21,11 @@ def _rules_v1(settings: Settings) -> Coder:
     from newsevents.events.patterns import load_patterns
 
     patterns = load_patterns(extra=settings.pattern_files)
-    return RulesCoder(patterns=patterns, keep_unresolved=settings.keep_unresolved)
+    return RulesCoder(
+        patterns=patterns,
+        keep_unresolved=settings.keep_unresolved,
+        max_sentences=settings.max_coded_sentences,
+    )
 
 
 #: Versioned name -> factory. A coder whose behaviour changes gets a new name beside the old.
@@ -33,10 +37,16 @@ def get_coder(name: str, *, settings: Settings) -> Coder:
     if name not in CODERS:
         known = ", ".join(sorted(CODERS))
         raise UsageError(f"unknown coder {name!r}; known coders: {known}")
-    return _build(name, settings.pattern_files, settings.keep_unresolved)
+    return _build(
+        name, settings.pattern_files, settings.keep_unresolved, settings.max_coded_sentences
+    )
 
 
 @cache
-def _build(name: str, pattern_files: tuple, keep_unresolved: bool) -> Coder:
-    settings = Settings(pattern_files=pattern_files, keep_unresolved=keep_unresolved)
+def _build(name: str, pattern_files: tuple, keep_unresolved: bool, max_sentences: int) -> Coder:
+    settings = Settings(
+        pattern_files=pattern_files,
+        keep_unresolved=keep_unresolved,
+        max_coded_sentences=max_sentences,
+    )
     return CODERS[name](settings)

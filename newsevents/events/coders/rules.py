@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from newsevents.events.modality import commitment_of, demanded_of, modality_of, refusal_of
@@ -76,13 +77,22 @@ class RulesCoder:
 
     name = NAME
 
-    def __init__(self, *, patterns: Patterns, keep_unresolved: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        patterns: Patterns,
+        keep_unresolved: bool = False,
+        max_sentences: int | None = None,
+    ) -> None:
         self.patterns = patterns
         self.keep_unresolved = keep_unresolved
+        self.max_sentences = max_sentences
 
     def code(self, article: Article, doc: Doc, actors: ArticleActors) -> tuple[Event, ...]:
+        """The events of the first ``max_sentences`` sentences (``Settings.max_coded_sentences``;
+        ``None``: all); the pipeline notes on the article that the rest was not coded."""
         found: list[Event] = []
-        for sentence in doc.sents:
+        for sentence in islice(doc.sents, self.max_sentences):
             if len(sentence) <= MAX_SENTENCE_TOKENS:
                 found.extend(self._sentence(article, sentence, actors))
         return merge_repeats(found)
