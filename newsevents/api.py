@@ -19,6 +19,7 @@ from newsevents.errors import UsageError
 from newsevents.ingest import read_documents
 from newsevents.records import Article, CodedArticle, Failure, RawDocument, RunSummary
 from newsevents.store import ArticleView, EventFilter, Store
+from newsevents.store.db import RunStatus
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -79,11 +80,16 @@ def ingest(
                 on_batch=on_batch,
                 workers=settings.workers,
             )
-        except BaseException:
-            store.finish_run(run_id, status="failed", counts=None)
+        except BaseException as exc:
+            store.finish_run(run_id, status=_ended_by(exc), counts=None)
             raise
         store.finish_run(run_id, status="completed", counts=summary)
     return summary
+
+
+def _ended_by(exc: BaseException) -> RunStatus:
+    """How a run that raised ``exc`` is recorded: a user's Ctrl-C is not a failure."""
+    return "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
 
 
 def demo(
@@ -422,8 +428,8 @@ def load(
             summary = load_dataset(
                 dataset, store=store, run_id=run_id, settings=settings, on_batch=on_batch
             )
-        except BaseException:
-            store.finish_run(run_id, status="failed", counts=None)
+        except BaseException as exc:
+            store.finish_run(run_id, status=_ended_by(exc), counts=None)
             raise
         store.finish_run(run_id, status="completed", counts=summary)
     return summary

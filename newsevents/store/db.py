@@ -348,11 +348,18 @@ class Store:
             yield
         except BaseException as exc:
             self._con.rollback()
+            if isinstance(exc, duckdb.InterruptException) or _interrupted(exc):
+                # Ctrl-C during a query reaches here as DuckDB's error, not KeyboardInterrupt
+                raise KeyboardInterrupt from exc
             if isinstance(exc, duckdb.Error):
                 message = f"could not {what} in {self.path}: {exc}"
                 raise StoreError(message, source=str(self.path)) from exc
             raise
         self._con.commit()
+
+
+def _interrupted(exc: BaseException) -> bool:
+    return isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower()
 
 
 def connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
