@@ -204,8 +204,12 @@ def entry_date(value: str | None, *, parsed: time.struct_time | None = None) -> 
         except (TypeError, ValueError, IndexError):
             pass
     if parsed is not None:
-        # feedparser's parse of odd formats, already converted to UTC: the best left.
-        return dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
+        # feedparser's parse of odd formats, already converted to UTC: the best left. It
+        # passes impossible dates through ("0000-00-00" gives year 0): those are no date.
+        try:
+            return dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
+        except ValueError:
+            return None
     return None
 
 
@@ -224,7 +228,13 @@ def _parse(content: bytes | str, *, origin: str) -> _Feed:
 def _parse_xml_feed(data: bytes, *, origin: str) -> _Feed:
     import feedparser  # slow to import; only feeds need it
 
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except ValueError as exc:
+        # feedparser lets some junk escape instead of setting "bozo": non-UTF-8 bytes or a NUL
+        # in the XML declaration's encoding name (UnicodeDecodeError, ValueError), a character
+        # reference past U+10FFFF ("&#99999999;": ValueError from chr).
+        raise MalformedDocument(f"{origin}: not a valid RSS or Atom feed ({exc})") from None
     if not parsed.get("version"):
         reason = _bozo_reason(parsed) or "no RSS or Atom root element"
         raise MalformedDocument(f"{origin}: not a valid RSS or Atom feed ({reason})")
@@ -298,6 +308,8 @@ def _parse_json_feed(content: bytes | str, *, origin: str) -> _Feed:
         value = json.loads(content)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise MalformedDocument(f"{origin}: not a valid JSON Feed ({exc})") from None
+    except RecursionError:
+        raise MalformedDocument(f"{origin}: not a valid JSON Feed (nested too deeply)") from None
     if not isinstance(value, dict) or not isinstance(value.get("items"), list):
         raise MalformedDocument(f'{origin}: not a JSON Feed (no top-level "items" list)')
     entries = [_json_entry(item, index=i, origin=origin) for i, item in enumerate(value["items"])]

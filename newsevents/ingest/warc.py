@@ -38,6 +38,9 @@ _REASON_CHARS = 160  # warcio quotes the garbage it met; a little of it is enoug
 #: IndexError from deeper in its header parser), a damaged gzip member (zlib.error), a file cut
 #: off mid-record (EOFError).
 _CORRUPT = (ArchiveLoadFailed, zlib.error, EOFError, ValueError, IndexError)
+#: Reading the next record can also fail with AttributeError: warcio assumes a response or
+#: request record names its WARC-Target-URI and calls a method on the missing value.
+_CORRUPT_NEXT = (*_CORRUPT, AttributeError)
 
 
 def warc_documents(path: Path, *, settings: Settings) -> Iterator[Item]:
@@ -57,7 +60,7 @@ def _records(handle: Any, *, path: Path, settings: Settings) -> Iterator[Item]:
     while True:
         try:
             record = next(iterator, None)
-        except _CORRUPT as exc:
+        except _CORRUPT_NEXT as exc:
             yield _corrupt(path, iterator.offset, exc)
             return
         # Once the previous record is consumed, warcio's ``offset`` is where this one starts.

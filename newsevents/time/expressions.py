@@ -184,7 +184,12 @@ def read_expression(text: str, anchor: dt.date, *, tense: str = "present") -> Ti
     elif FUTURE_WORDS.intersection(words):
         tense = "future"
     for rule in _RULES:
-        found = rule(words, anchor, tense)
+        try:
+            found = rule(words, anchor, tense)
+        except (OverflowError, ValueError):
+            # Counting from an anchor at the calendar's edge ("next year" on 9999-12-31) leaves
+            # the years datetime can hold: the expression names no date we can write.
+            return None
         if found is not None:
             return found
     return None
