@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +16,7 @@ from newsevents.config import Settings
 from newsevents.records import CodedArticle
 from newsevents.store import Store
 from newsevents.web.app import create_app
+from newsevents.web.server import free_port
 from tests.store._events import actor, article, event
 
 #: Markup that must reach the page as text: in a title, a URL, an actor's name, the body.
@@ -48,3 +52,20 @@ def hostile_db(tmp_path: Path) -> Path:
 def demo_client(demo_db: Path) -> Iterator[TestClient]:
     with TestClient(create_app(db=demo_db)) as client:
         yield client
+
+
+def served(app: Any) -> Iterator[str]:
+    """``app`` served by uvicorn on a free loopback port while the generator is open."""
+    import uvicorn
+
+    port = free_port()
+    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not uv.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(timeout=10)

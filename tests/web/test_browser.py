@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,8 @@ from typing import Any
 import pytest
 
 from newsevents.web.app import create_app
-from newsevents.web.server import LOOPBACK_NAMES, free_port
+from newsevents.web.server import LOOPBACK_NAMES
+from tests.web.conftest import served
 
 pytestmark = pytest.mark.slow
 SHOTS = Path(os.environ.get("NEWSEVENTS_SCREENSHOTS", Path(__file__).parent / "screenshots"))
@@ -46,20 +45,7 @@ def _chromium() -> str:
 @pytest.fixture(scope="module")
 def server(demo_db: Path) -> Iterator[str]:
     """The dashboard on the demo store, served by uvicorn on a free loopback port."""
-    import uvicorn
-
-    port = free_port()
-    app = create_app(db=demo_db, allowed_hosts=LOOPBACK_NAMES)
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    yield from served(create_app(db=demo_db, allowed_hosts=LOOPBACK_NAMES))
 
 
 @pytest.fixture(scope="module")

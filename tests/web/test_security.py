@@ -14,8 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -31,8 +29,9 @@ from newsevents.records import CodedArticle, Location
 from newsevents.store import Store
 from newsevents.web import app as web_app
 from newsevents.web.app import SECURITY_HEADERS, SESSION_COOKIE, create_app
-from newsevents.web.server import LOOPBACK_NAMES, free_port, server_token
+from newsevents.web.server import LOOPBACK_NAMES, server_token
 from tests.store._events import actor, article, event
+from tests.web.conftest import served
 
 # -- the payloads ---------------------------------------------------------------------------------
 
@@ -585,24 +584,7 @@ def test_a_refused_host_and_a_large_body_carry_the_headers_too(attack: tuple[Pat
 @pytest.fixture(scope="module")
 def hostile_server(attack: tuple[Path, dict[str, str]]) -> Iterator[str]:
     app = create_app(db=attack[0], allowed_hosts=LOOPBACK_NAMES, ingest=refuse_to_run)
-    yield from _served(app)
-
-
-def _served(app: Any) -> Iterator[str]:
-    """``app`` served by uvicorn on a free loopback port while the generator is open."""
-    import uvicorn
-
-    port = free_port()
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    yield from served(app)
 
 
 #: In the page: every element that should not be there (handlers, scripts not ours, images,
@@ -696,7 +678,7 @@ def test_a_browser_adds_articles_only_after_entering_the_token(tmp_path: Path):
     from playwright.sync_api import sync_playwright
 
     app = create_app(db=tmp_path / "x.duckdb", ingest=refuse_to_run, token=TOKEN)
-    server = _served(app)
+    server = served(app)
     url = next(server)
     try:
         with sync_playwright() as playwright:
