@@ -2,10 +2,13 @@
 
     python scripts/bench_scale.py [--articles N] [--repeat R] [--workers 1,2,...]
                                   [--engines local,ray] [--machines 1,4,16] [--batch 10] [--json]
+                                  [--sources PATH...]
 
 The corpus is the one scripts/bench_pipeline.py uses (the bundled examples: Wikinews, TempEval-3
-and the seed article; ``--articles`` keeps the first N, ``--repeat`` repeats them), written as
-one JSONL shard so every engine reads the same input the same way. Each engine gets a function
+and the seed article), or the documents read from ``--sources`` (real pages, e.g. the 181 HTML
+pages of ../shared/data/extraction/scrapinghub/html); ``--articles`` keeps the first N,
+``--repeat`` repeats them. It is written as one JSONL shard so every engine reads the same input
+the same way. Each engine gets a function
 returning the same record (:class:`EngineRun`):
 
     local   newsevents.api.ingest(shard, workers=N) into a fresh DuckDB file: stages 1-6 in N
@@ -46,6 +49,7 @@ from typing import Any
 import duckdb
 
 from newsevents.config import Settings
+from newsevents.ingest import read_documents
 from newsevents.records import RawDocument
 
 #: Articles in one day of GDELT-scale input (GDELT 2.0 reads on the order of 200,000 a day).
@@ -99,10 +103,23 @@ def _bench_pipeline() -> Any:
     return module
 
 
-def write_corpus(folder: Path, *, articles: int | None, repeat: int, settings: Settings) -> Corpus:
-    """bench_pipeline's documents, ``repeat`` times, as a JSONL shard in ``folder``."""
+def write_corpus(
+    folder: Path,
+    *,
+    articles: int | None,
+    repeat: int,
+    settings: Settings,
+    sources: list[str] | None = None,
+) -> Corpus:
+    """bench_pipeline's documents (or those read from ``sources``), ``repeat`` times, as a JSONL
+    shard in ``folder``."""
     bench = _bench_pipeline()
-    documents: list[RawDocument] = bench.corpus(articles=articles, settings=settings) * repeat
+    if sources:
+        read = [d for d in read_documents(sources, settings=settings) if isinstance(d, RawDocument)]
+        chosen = read[:articles] if articles else read
+    else:
+        chosen = bench.corpus(articles=articles, settings=settings)
+    documents: list[RawDocument] = chosen * repeat
     words = sum(len(t.split()) for t in bench.coded_texts(documents, settings=settings))
     shard = folder / "corpus.jsonl"
     with shard.open("w", encoding="utf-8") as out:
@@ -245,6 +262,7 @@ def run(
     engines: list[str],
     machines: list[int],
     batch: int,
+    sources: list[str] | None = None,
 ) -> dict[str, Any]:
     """Every engine with every worker count on one corpus; speed-ups and the projection."""
     settings = Settings(batch_size=batch)
@@ -252,7 +270,9 @@ def run(
     results: list[EngineRun] = []
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         scratch = Path(tmp)
-        corpus = write_corpus(scratch, articles=articles, repeat=repeat, settings=settings)
+        corpus = write_corpus(
+            scratch, articles=articles, repeat=repeat, settings=settings, sources=sources
+        )
         for engine in engines:
             reason = _unavailable(engine)
             if reason:
@@ -370,6 +390,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--machines", type=_ints, default=[1, 4, 16], help="K for the projection")
     parser.add_argument("--batch", type=int, default=10, help="documents per write batch")
     parser.add_argument("--json", action="store_true", help="print every number as JSON")
+    parser.add_argument(
+        "--sources",
+        nargs="+",
+        default=None,
+        help="files or folders to read instead of the bundled examples (e.g. real HTML pages)",
+    )
     args = parser.parse_args(argv)
     result = run(
         articles=args.articles,
@@ -378,6 +404,7 @@ def main(argv: list[str] | None = None) -> None:
         engines=[e.strip() for e in args.engines.split(",") if e.strip()],
         machines=args.machines,
         batch=args.batch,
+        sources=args.sources,
     )
     for engine, reason in result["skipped"].items():
         print(f"{engine}: {reason}", file=sys.stderr)

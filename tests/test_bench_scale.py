@@ -3,12 +3,15 @@ asserted: the numbers depend on the machine)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from newsevents.config import Settings
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "bench_scale.py"
 FIELDS = {
@@ -64,3 +67,21 @@ def test_an_engine_that_is_not_there_is_named_and_skipped() -> None:
     assert lines[0].startswith("corpus: 2 articles")
     assert lines[2].split()[:2] == ["local", "1"]
     assert "same events in every run: yes" in result.stdout
+
+
+def test_the_corpus_can_be_read_from_given_sources(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("bench_scale", SCRIPT)
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["bench_scale"] = bench  # its dataclasses look their module up
+    spec.loader.exec_module(bench)
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n, text in enumerate(["One two three.\n\nFour five.", "Six seven eight nine."]):
+        (pages / f"{n}.txt").write_text(text)
+    corpus = bench.write_corpus(
+        tmp_path, articles=None, repeat=2, settings=Settings(), sources=[str(pages)]
+    )
+    lines = [json.loads(line) for line in corpus.shard.read_text().splitlines()]
+    assert corpus.articles == 4 and len(lines) == 4
+    assert [line["text"] for line in lines[:2]] == [line["text"] for line in lines[2:]]
+    assert "Six seven eight nine." in lines[1]["text"]
