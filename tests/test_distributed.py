@@ -33,10 +33,12 @@ from newsevents.records import CodedArticle, Failure
 from newsevents.store import Store
 from newsevents.store.rows import EVENT_SCHEMA
 
-pytestmark = pytest.mark.slow
+# One Ray session codes the corpus once for the module; on a busy 2-core machine that alone can
+# pass the suite's 600 s default.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 WIKINEWS = Path(distributed.__file__).parent / "examples" / "wikinews.jsonl"
-JSONL_DOCS, WARC_DOCS = 13, 6
+JSONL_DOCS, WARC_DOCS = 16, 8  # two dozen documents and a bad line
 
 
 def _wikinews() -> list[dict[str, Any]]:
@@ -158,7 +160,8 @@ def test_ray_job_gives_the_events_code_gives(ray_out, reference):
     out, summary = ray_out
     view = _dataset_view(out)
     assert view["coded"] == reference["coded"]
-    assert view["failed"] == reference["failed"] == [f"{out.parent / 'in' / 'a.jsonl'}:14"]
+    bad_line = f"{out.parent / 'in' / 'a.jsonl'}:{JSONL_DOCS + 1}"
+    assert view["failed"] == reference["failed"] == [bad_line]
     assert max(view["origin_counts"].values()) == 1
     assert summary.documents == JSONL_DOCS + WARC_DOCS + 1
     assert summary.articles == JSONL_DOCS + WARC_DOCS and summary.failures == 1
