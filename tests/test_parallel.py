@@ -251,4 +251,8 @@ def test_a_model_missing_in_the_workers_is_one_clear_error_not_failures():
     settings = Settings(batch_size=2, model="no_such_model_xyz")
     with pytest.raises(NewsEventsError, match="no_such_model_xyz"):
         list(parallel.code_chunks(documents, settings=settings, workers=2))
+    # The pool is stopped; a killed worker can take a moment to be reaped.
+    deadline = time.monotonic() + 60
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert multiprocessing.active_children() == []
