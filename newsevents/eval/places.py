@@ -17,10 +17,13 @@ spans are given: this measures resolution, not finding names). Per mention:
     within 161 km     error <= 161 km (100 miles, the usual "accuracy at 161 km")
     country correct   resolved country == gold country
 
-The gold country is that of the gazetteer entry the gold names (GeoWebNews: its GeoNames id;
-GeoVirus: an entry named like its Wikipedia page within 100 km of the gold point, or a country or
-continent of that name), else that of the gazetteer city nearest the gold point. A gold point with
-no country (a continent, an ocean) counts correct when the resolved place has none either.
+The gold country is that of the gazetteer entry the gold names: GeoWebNews's GeoNames id when the
+gazetteer has that id; else the entry named as the data names the entity (GeoVirus's Wikipedia page
+title, GeoWebNews's normalised name) that lies within 100 km of the gold point or is a country,
+continent or region of that name; else the country of the gazetteer city nearest the gold point.
+So an ocean or a region of several countries ("Atlantic Ocean", "Middle East") has no country, as
+in GeoNames, rather than that of the city nearest its point (Cape Verde, Syria). A gold mention with
+no country counts correct when the resolved place has none either.
 
 Accuracies are over all counted mentions: an unresolved mention counts wrong. The median error is
 over resolved mentions; ``coverage`` is resolved / counted.
@@ -60,6 +63,7 @@ class GoldMention:
     geonameid: int | None = None
     page: str | None = None
     type: str | None = None
+    normalised: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +191,7 @@ def _read_gwn(articles: list[ET.Element]) -> tuple[tuple[GoldArticle, ...], int]
                     lon=float(t.findtext("longitude") or 0),
                     geonameid=int(t.findtext("geonamesID") or 0),
                     type=t.findtext("type"),
+                    normalised=t.findtext("normalisedName"),
                 )
             )
         text = article.findtext("text") or ""
@@ -229,14 +234,25 @@ def gold_country(mention: GoldMention, gaz: Gazetteer) -> str | None:
         place = gaz.by_id(mention.geonameid)
         if place is not None:
             return place.country
-    if mention.page:
-        title = unquote(mention.page.rsplit("/", 1)[-1]).replace("_", " ").split(",")[0]
+    for title in _gold_names(mention):
         for place in gaz.lookup(title):
-            if place.kind in ("country", "continent") or (
+            if place.kind in ("country", "continent", "region") or (
                 distance_km(mention.lat, mention.lon, place.lat, place.lon) <= PAGE_MATCH_KM
             ):
                 return place.country
     return gaz.nearest(mention.lat, mention.lon).country
+
+
+def _gold_names(mention: GoldMention) -> list[str]:
+    """What the data calls the gold entity: GeoVirus's Wikipedia page title, GeoWebNews's
+    normalised name ("Atlantic Ocean" for "Atlantic"). Not the mention's own words, which would
+    let the resolver's reading of them decide the gold."""
+    names = []
+    if mention.page:
+        names.append(unquote(mention.page.rsplit("/", 1)[-1]).replace("_", " ").split(",")[0])
+    if mention.normalised:
+        names.append(mention.normalised)
+    return names
 
 
 def score_article(index: int, article: GoldArticle, gaz: Gazetteer) -> list[MentionResult]:

@@ -89,6 +89,37 @@ def test_small_suites_score_every_mention_right(tmp_path: Path, content: str, fm
     assert result.accuracy_161 == 1.0
 
 
+OCEAN_AND_REGION = """<?xml version="1.0" ?>
+<articles><article file="0"><title>T</title><link>L</link>
+<text>Ships crossed the Atlantic to the Middle East. Storms hit Paris.</text>
+<toponyms>
+<toponym><extractedName>Atlantic</extractedName><normalisedName>Atlantic Ocean</normalisedName>
+<type>Literal</type><start>18</start><end>26</end><geonamesID>3411923</geonamesID>
+<latitude>14.6</latitude><longitude>-27.4</longitude></toponym>
+<toponym><extractedName>Middle East</extractedName><normalisedName>Middle East</normalisedName>
+<type>Literal</type><start>34</start><end>45</end><geonamesID>6269133</geonamesID>
+<latitude>33.14</latitude><longitude>35.86</longitude></toponym>
+<toponym><extractedName>Paris</extractedName><normalisedName>Paris</normalisedName>
+<type>Literal</type><start>58</start><end>63</end><geonamesID>99999999</geonamesID>
+<latitude>48.86</latitude><longitude>2.35</longitude></toponym>
+</toponyms></article></articles>
+"""
+
+
+def test_gold_country_of_an_ocean_or_a_region_of_countries_is_none(tmp_path: Path) -> None:
+    # Neither id is a gazetteer entry; the nearest city would give Cape Verde and Syria. The data's
+    # own name for the entity says what it is: an ocean and a region of countries have no country.
+    # A city the gazetteer lacks by id still takes the country of the entry of its name nearby.
+    from newsevents.eval.places import gold_country
+    from newsevents.places.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    _, articles, _ = load_places(write(tmp_path, OCEAN_AND_REGION))
+    assert [gold_country(m, gaz) for m in articles[0].mentions] == [None, None, "FRA"]
+    result = run_places_suite(write(tmp_path, OCEAN_AND_REGION))
+    assert result.country_accuracy == 1.0
+
+
 def row(gold: str | None, country: str | None, kind: str | None, km: float | None) -> MentionResult:
     return MentionResult(0, "X", "Literal", gold, country, kind, km)
 
