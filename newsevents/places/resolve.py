@@ -13,7 +13,8 @@
                   name qualified once ("Paris, Tennessee") keeps that sense where it recurs
     4. vicinity   a name the gazetteer does not know (a street, a building) is placed, as kind
                   ``vicinity``, at a known name inside it in a country the article names
-                  ("University of California", "Mexican Senate"), else at the article's focus:
+                  ("University of California", "Mexican Senate") or at a region inside it
+                  ("European Commission"), else at the article's focus:
                   the city or state it names most within the country it names most, else that
                   country
 
@@ -383,12 +384,15 @@ def _near(mention: _Mention, context: Context, gaz: Gazetteer, focus: Place | No
 
 
 def _inner_place(name: str, context: Context, gaz: Gazetteer) -> Place | None:
-    """The place a name inside an unknown name stands for: a country by its name or demonym, or
-    a gazetteer entry in a country the article names."""
+    """The place a name inside an unknown name stands for: a country by its name or demonym, a
+    region or continent ("European Commission", "Eastern Mediterranean"), or a gazetteer entry in
+    a country the article names."""
     alpha3 = gaz.countries.names.get(key(name)) or gaz.countries.demonyms.get(key(name))
     if alpha3 and gaz.country(alpha3) is not None:
         return gaz.country(alpha3)
     place = _choose(_Mention(name, 0, 0, gaz.lookup(name)), context)
+    if place is not None and place.kind in ("region", "continent"):
+        return place
     if place is not None and context.countries.get(place.country or "", 0) > 0:
         return place
     return None

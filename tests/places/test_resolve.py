@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 from newsevents.config import Settings
 from newsevents.nlp import load_model
 from newsevents.places import Place, resolve_places, resolve_spans
+from newsevents.places.gazetteer import load_gazetteer
 from newsevents.places.resolve import (
     W_ADMIN1,
     W_CAPITAL,
@@ -236,6 +237,47 @@ def test_unknown_name_is_placed_by_what_it_contains_or_the_top_country(
     assert location.country == country
     if admin1 is not None:
         assert location.admin1 == admin1
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "region"),
+    [
+        # a region inside an unknown name places it there, though the article names no country
+        # of the region: the European Commission is not in Finland
+        ("Finland asked the European Commission for help.", "European Commission", "European Union"),
+        ("Finland's navy sailed to the Eastern Mediterranean.", "Eastern Mediterranean",
+         "Mediterranean Sea"),  # fmt: skip
+    ],
+)
+def test_unknown_name_inside_a_region_lies_in_the_region(text: str, span: str, region: str) -> None:
+    spans = spans_of(text, span, "Finland")
+    location = resolve_spans(text, spans)[spans.index(spans_of(text, span)[0])]
+    assert location is not None and location.kind == "vicinity"
+    assert (location.country, location.lat, location.lon) == (None, *region_point(region))
+
+
+def region_point(name: str) -> tuple[float, float]:
+    place = next(p for p in load_gazetteer().lookup(name) if p.kind == "region")
+    return place.lat, place.lon
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "name", "country", "kind"),
+    [
+        ("A tanker was hit in the Red Sea off Yemen.", "Red Sea", "Red Sea", None, "region"),
+        ("Talks on the South China Sea resumed.", "South China Sea", "South China Sea", None,
+         "region"),  # fmt: skip
+        ("Flooding in Northern Africa and Southern Europe.", "Northern Africa", "North Africa",
+         None, "region"),  # fmt: skip
+        ("T&T beat Jamaica in Port of Spain.", "T&T", "Trinidad and Tobago", "TTO", "country"),
+    ],
+)
+def test_seas_regions_and_abbreviations(
+    text: str, span: str, name: str, country: str | None, kind: str
+) -> None:
+    location = resolve_spans(text, spans_of(text, span))[0]
+    assert location is not None
+    assert (location.name, location.country, location.kind) == (name, country, kind)
 
 
 @pytest.mark.parametrize(
