@@ -221,12 +221,12 @@ def _guarded(shard: Shard, items: Iterator[Item]) -> Iterator[Item]:
 
 def _remote_items(shard: Shard, *, settings: Settings) -> Iterator[Item]:
     from newsevents.ingest.files import jsonl_stream
-    from newsevents.ingest.warc import _records
+    from newsevents.ingest.warc import warc_stream
 
     fs, path = _filesystem(shard.uri)
     if shard.kind == "warc":  # warcio undoes gzip itself, and needs to seek
         with fs.open_input_file(path) as handle:
-            yield from _records(handle, path=shard.uri, settings=settings)  # type: ignore[arg-type]
+            yield from warc_stream(handle, name=shard.uri, settings=settings)  # type: ignore[arg-type]
         return
     # Arrow's streams have no readline: a buffered reader over them does; ".gz" is inflated.
     with fs.open_input_stream(path, compression="detect") as stream:

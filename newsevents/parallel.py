@@ -255,8 +255,11 @@ def _stop(executor: ProcessPoolExecutor, *, kill: bool) -> None:
     if not kill:
         executor.shutdown(wait=True)
         return
-    # concurrent.futures has no public way to stop a running task before Python 3.14
-    # (terminate_workers); without it the interpreter would wait for every chunk in progress.
+    if hasattr(executor, "terminate_workers"):  # Python 3.14 and later
+        executor.terminate_workers()
+        return
+    # Before 3.14 concurrent.futures has no public way to stop a running task, and the
+    # interpreter would wait for every chunk in progress: stop the pool's processes ourselves.
     processes = list((getattr(executor, "_processes", None) or {}).values())
     executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:

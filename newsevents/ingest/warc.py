@@ -13,7 +13,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -51,35 +51,38 @@ def warc_documents(path: Path, *, settings: Settings) -> Iterator[Item]:
         yield _failure(InputError(f"{path}: cannot be read ({exc.strerror or exc})"), str(path))
         return
     with handle:
-        yield from _records(handle, path=path, settings=settings)
+        yield from warc_stream(handle, name=str(path), settings=settings)
 
 
-def _records(handle: Any, *, path: Path, settings: Settings) -> Iterator[Item]:
+def warc_stream(handle: BinaryIO, *, name: str, settings: Settings) -> Iterator[Item]:
+    """The HTML pages of the WARC/ARC read from ``handle`` (a local file, or any seekable binary
+    stream such as a remote file pyarrow opened), in order; each one's origin is
+    ``NAME@OFFSET``."""
     iterator = ArchiveIterator(handle, arc2warc=True)
     last: tuple[Any, int] | None = None  # the record read before this one, and its offset
     while True:
         try:
             record = next(iterator, None)
         except _CORRUPT_NEXT as exc:
-            yield _corrupt(path, iterator.offset, exc)
+            yield _corrupt(name, iterator.offset, exc)
             return
         # Once the previous record is consumed, warcio's ``offset`` is where this one starts.
         offset = iterator.offset
         if last is not None and _cut_short(last[0]):
-            yield _corrupt(path, last[1], EOFError("the file ends inside this record"))
+            yield _corrupt(name, last[1], EOFError("the file ends inside this record"))
             return
         if record is None:
             if _has_tail(handle, offset=offset):
-                yield _corrupt(path, offset, EOFError("the file ends inside this record"))
+                yield _corrupt(name, offset, EOFError("the file ends inside this record"))
             return
         last = (record, offset)
         try:
-            document = _page(record, origin=f"{path}@{offset}", settings=settings)
+            document = _page(record, origin=f"{name}@{offset}", settings=settings)
         except NewsEventsError as exc:
-            yield _failure(exc, f"{path}@{offset}")
+            yield _failure(exc, f"{name}@{offset}")
             continue
         except _CORRUPT as exc:
-            yield _corrupt(path, offset, exc)
+            yield _corrupt(name, offset, exc)
             return
         if document is not None:
             yield document
@@ -98,13 +101,13 @@ def _cut_short(record: Any) -> bool:
     return getattr(record.raw_stream, "limit", 0) > 0
 
 
-def _corrupt(path: Path, offset: int, exc: BaseException) -> Failure:
+def _corrupt(name: str, offset: int, exc: BaseException) -> Failure:
     reason = " ".join(str(exc).split())[:_REASON_CHARS] or type(exc).__name__
     error = MalformedDocument(
-        f"{path}: corrupt or truncated archive at byte {offset:,} ({reason}); "
+        f"{name}: corrupt or truncated archive at byte {offset:,} ({reason}); "
         "the rest of the file was skipped"
     )
-    return _failure(error, f"{path}@{offset}")
+    return _failure(error, f"{name}@{offset}")
 
 
 def _page(record: Any, *, origin: str, settings: Settings) -> RawDocument | None:

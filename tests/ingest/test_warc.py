@@ -14,7 +14,7 @@ from warcio.warcwriter import WARCWriter
 
 from newsevents.config import Settings
 from newsevents.ingest.files import file_documents
-from newsevents.ingest.warc import warc_documents
+from newsevents.ingest.warc import warc_documents, warc_stream
 from newsevents.records import Failure, RawDocument
 
 PAGE = "<html><body><p>Noem arrived in Bogotá on Thursday.</p></body></html>".encode()
@@ -87,6 +87,18 @@ def test_origin_is_the_byte_offset_of_the_record(tmp_path: Path, gzipped: bool):
             record = zlib.decompressobj(wbits=31).decompress(record)
         assert record.startswith(b"WARC/1")
         assert f"WARC-Target-URI: {doc.meta.url}".encode() in record[:1000]
+
+
+def test_a_stream_reads_as_its_file_with_the_name_given(tmp_path: Path, gzipped: bool):
+    # what `newsevents run` uses for a WARC on remote storage: a seekable stream, not a path
+    path = write_warc(tmp_path / "crawl.warc", MIXED, gzip_records=gzipped)
+    streamed = list(warc_stream(io.BytesIO(path.read_bytes()), name="s3://bucket/crawl.warc",
+                                settings=Settings()))  # fmt: skip
+    from_file = read(path)
+    assert [d.origin.replace(str(path), "s3://bucket/crawl.warc") for d in from_file] == [
+        d.origin for d in streamed
+    ]
+    assert [d.content for d in streamed] == [d.content for d in from_file]  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
