@@ -208,7 +208,7 @@ def _resolve(
     strict: bool,
 ) -> ArticlePlaces:
     mentions = [_mention(text, s, e, gaz=gaz, strict=strict) for s, e in sorted(set(spans))]
-    _pair_qualifiers(text, mentions)
+    _pair_qualifiers(text, mentions, gaz)
     dateline = _dateline(text, gaz)
     base = _signals(text, title, demonyms, gaz=gaz, dateline=dateline)
     for _ in range(2):  # pass 1: country signals only; pass 2: also the other mentions' choices
@@ -253,13 +253,21 @@ def _one_sense(mentions: list[_Mention]) -> None:
             m.choice = qualified[m.key]
 
 
-def _pair_qualifiers(text: str, mentions: list[_Mention]) -> None:
-    """``Paris, Texas``: the second mention qualifies the first when only ", " lies between."""
+def _pair_qualifiers(text: str, mentions: list[_Mention], gaz: Gazetteer) -> None:
+    """``Paris, Texas``: the second mention qualifies the first when only ", " lies between,
+    unless the first is a country's name or already follows a mention after a comma: "Mexico,
+    China, Japan" is a list, and China is not a town in Japan."""
+    listed = False
     for first, second in pairwise(mentions):
-        if text[first.end : second.start].strip() == "," and any(
-            c.kind in ("country", "admin1", "admin2") for c in second.candidates
+        comma = text[first.end : second.start].strip() == ","
+        if (
+            comma
+            and not listed
+            and first.key not in gaz.countries.names
+            and any(c.kind in ("country", "admin1", "admin2") for c in second.candidates)
         ):
             first.qualifier = second
+        listed = comma
 
 
 def _choose(mention: _Mention, context: Context) -> Place | None:

@@ -311,6 +311,16 @@ def test_own_name_is_not_a_country_signal(text: str, country: str, kind: str) ->
     assert location is not None and (location.country, location.kind) == (country, kind)
 
 
+def test_a_list_of_countries_is_not_a_name_and_its_qualifier() -> None:
+    # "China, Japan" would read as a town called China in Japan (there is one)
+    text = "Trials ran in other countries such as Mexico, China, Japan and Ukraine."
+    spans = spans_of(text, "Mexico", "China", "Japan", "Ukraine")
+    found = resolve_spans(text, spans)
+    assert [(loc.country, loc.kind) for loc in found if loc] == [
+        ("MEX", "country"), ("CHN", "country"), ("JPN", "country"), ("UKR", "country")
+    ]
+
+
 def test_a_name_qualified_once_keeps_that_sense() -> None:
     text = "Storms hit Paris, Tennessee on Monday. Paris officials opened a shelter."
     spans = spans_of(text, "Paris", "Tennessee")
