@@ -21,7 +21,10 @@ Re-running a job replaces its output: parts are written to a staging folder and 
 when the job has finished. A Ray worker that dies has its batch redone by a restarted actor
 (``max_restarts``, ``max_task_retries``); a part is named after the documents of its batch, so
 a redone batch overwrites its own part, and :func:`finish` drops any part whose documents
-another part already holds. A document that fails is a row of ``failures``, never a failed job.
+another part already holds. A batch that has killed its worker twice (each start of a batch
+leaves a marker in the staging folder) is not coded a third time: its documents become
+``WorkerDied`` failures, as with ``ingest --workers``, and the job goes on. A document that
+fails is a row of ``failures``, never a failed job.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import pickle
 import resource
 import time
 import uuid
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
@@ -48,7 +52,16 @@ import pyarrow.parquet as pq
 from newsevents import pipeline
 from newsevents.config import Settings
 from newsevents.errors import InputError, NewsEventsError, SetupError, UsageError
-from newsevents.records import Article, CodedArticle, Failure, Item, PlaceMention, RunSummary
+from newsevents.parallel import worker_died
+from newsevents.records import (
+    Article,
+    CodedArticle,
+    Failure,
+    Item,
+    PlaceMention,
+    RawDocument,
+    RunSummary,
+)
 from newsevents.store.rows import PLACE_SCHEMA, event_from_row, events_table, places_table
 
 if TYPE_CHECKING:
@@ -57,6 +70,9 @@ if TYPE_CHECKING:
 TABLES = ("articles", "events", "places", "failures")
 UNKNOWN_MONTH = "unknown"
 INSTALL_HINT = "pip install 'newsevents[ray]'"
+#: Times a batch is coded before its documents become failures: once, and once more after its
+#: worker died (which may have been for another reason: a node lost, a kill).
+CODING_ATTEMPTS = 2
 _SHARD_KINDS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
 #: The store's article fields (migration 1), as written here.
 ARTICLE_SCHEMA = pa.schema(
@@ -105,10 +121,14 @@ class Shard:
 @dataclass(frozen=True, slots=True)
 class WorkerProbe:
     """For tests and operators: each worker writes ``pid_dir/PID`` (a line per batch done) and
-    pauses ``pause_s`` after each batch, so a test can find a worker mid-job and kill it."""
+    pauses ``pause_s`` after each batch, so a test can find a worker mid-job and kill it; a
+    batch holding a document with ``die_on`` in its text kills its worker, as a poison document
+    would."""
 
     pid_dir: str | None = None
     pause_s: float = 0.0
+    #: A batch holding a document whose text contains this ends its worker process at once.
+    die_on: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,11 +454,24 @@ class _Coder:
             self._checked = True
         reports = []
         for seqs, payload in zip(rows["seqs"].to_pylist(), rows["items"].to_pylist(), strict=True):
-            results = pipeline.process_batch(pickle.loads(payload), settings=self.settings)
+            items = pickle.loads(payload)
+            if started_before(self.staging, seqs) >= CODING_ATTEMPTS:
+                results: list[CodedArticle | Failure] = [
+                    worker_died(item, retry="--engine local") for item in items
+                ]
+            else:
+                self._probed_start(items)
+                results = pipeline.process_batch(items, settings=self.settings)
             write_part(results, seqs, root=self.staging)
             reports.append(_batch_report(seqs))
             self._probed(len(seqs))
         return pa.concat_tables(reports)
+
+    def _probed_start(self, items: Sequence[Item]) -> None:
+        if self.probe.die_on and any(
+            isinstance(i, RawDocument) and self.probe.die_on in i.content for i in items
+        ):
+            os._exit(70)  # as a segfault or the kernel's OOM killer would end the worker
 
     def _probed(self, documents: int) -> None:
         if self.probe.pid_dir:
@@ -446,6 +479,21 @@ class _Coder:
                 log.write(f"{documents}\n")
         if self.probe.pause_s:
             time.sleep(self.probe.pause_s)
+
+
+def started_before(staging: str, seqs: Sequence[int]) -> int:
+    """How many times the batch of ``seqs`` was started before in this job, and mark this start.
+
+    One empty file per start (``STAGING/.started/PART/UUID``): object stores cannot append, and
+    the staging folder is on the storage every worker shares. Written before coding, so a start
+    that kills its worker still counts."""
+    fs, base = _filesystem(staging)
+    folder = f"{base}/.started/{part_name(seqs)}"
+    fs.create_dir(folder, recursive=True)
+    before = len(fs.get_file_info(pafs.FileSelector(folder)))
+    with fs.open_output_stream(f"{folder}/{uuid.uuid4().hex}"):
+        pass
+    return before
 
 
 def _batch_report(seqs: Sequence[int]) -> pa.Table:
@@ -588,16 +636,23 @@ def _ray_job(
             # Reading is light beside coding: it must not wait for a CPU the coders hold.
             num_cpus=0,
         )
-        # Ray Data restarts a dead actor and retries its task (its actors' max_restarts and
-        # max_task_retries default to -1); a read task is retried by Ray (max_retries: 3).
-        coded = batches.map_batches(
-            _Coder,
-            fn_constructor_kwargs={"settings": settings, "staging": staging, "probe": probe},
-            batch_size=1,
-            batch_format="pyarrow",
-            compute=ray.data.ActorPoolStrategy(size=actors, max_tasks_in_flight_per_actor=1),
-            num_cpus=1,
-        )
+        # Ray Data restarts a dead actor and retries its task; a read task is retried by Ray
+        # (max_retries: 3). A batch is coded at most CODING_ATTEMPTS times (then it is written
+        # as failures), so a task needs one retry more than that: a bound, not Ray's endless
+        # default, in case a batch kills its worker before it can even count its start.
+        with warnings.catch_warnings():
+            # Ray 2.60 names no parameter for max_task_retries: it goes in ray_remote_args,
+            # which warns that it will go in Ray 2.64 (requirements.lock pins 2.60).
+            warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated")
+            coded = batches.map_batches(
+                _Coder,
+                fn_constructor_kwargs={"settings": settings, "staging": staging, "probe": probe},
+                batch_size=1,
+                batch_format="pyarrow",
+                compute=ray.data.ActorPoolStrategy(size=actors, max_tasks_in_flight_per_actor=1),
+                num_cpus=1,
+                max_task_retries=CODING_ATTEMPTS + 1,
+            )
         reports = list(coded.iter_batches(batch_format="pyarrow", batch_size=None))
     finally:
         ctx.enable_progress_bars, ctx.target_max_block_size = saved

@@ -185,7 +185,7 @@ class _Pool:
         try:
             return executor.submit(self._task, chunk, self._settings, self._published).result()
         except BrokenProcessPool:
-            return CodedChunk(tuple(_died(item) for item in chunk), None)
+            return CodedChunk(tuple(worker_died(item, retry="--workers 1") for item in chunk), None)
         finally:
             _stop(executor, kill=True)
 
@@ -227,7 +227,9 @@ def _collect(entry: _Pending, pool: _Pool) -> CodedChunk:
         return pool.alone(entry.chunk)
 
 
-def _died(item: Item) -> Failure:
+def worker_died(item: Item, *, retry: str) -> Failure:
+    """The Failure of a document whose batch killed its worker twice; ``retry`` names the option
+    that codes it in one process, where the cause shows."""
     if isinstance(item, Failure):  # already a failure when read: keep its own reason
         return item
     return Failure(
@@ -236,7 +238,7 @@ def _died(item: Item) -> Failure:
         error=WORKER_DIED,
         message=(
             "a worker process died twice while coding the batch holding this document "
-            "(killed, out of memory or crashed); run again with --workers 1 to find the cause"
+            f"(killed, out of memory or crashed); run again with {retry} to find the cause"
         ),
         transient=True,
     )

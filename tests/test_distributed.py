@@ -1,7 +1,7 @@
 """`newsevents run`: the Ray engine (a local Ray with 2 CPUs, one session for the module) and the
 in-process engine write the same Parquet dataset, with the events `newsevents code` gives; a
-re-run replaces it, a killed worker's batch is redone once, and `load` stores what `ingest`
-stores."""
+re-run replaces it, a killed worker's batch is redone once (twice killed, it is failures), and
+`load` stores what `ingest` stores."""
 
 from __future__ import annotations
 
@@ -204,6 +204,34 @@ def test_killed_worker_has_its_batch_redone_once(ray_out, reference, tmp_path):
     assert view["coded"] == reference["coded"]
     assert view["failed"] == reference["failed"]
     assert summary.events == first.events  # replaced, not added to
+
+
+def test_a_batch_that_kills_its_worker_twice_becomes_failures(ray_session, tmp_path):
+    """A poison document (its worker dies whenever it codes it): its batch is tried twice, then
+    written as WorkerDied failures; the job ends and every other document is coded once."""
+    stories = _wikinews()[:6]
+    stories[3] = {**stories[3], "text": stories[3]["text"] + " POISON-7f3"}
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(s) + "\n" for s in stories), encoding="utf-8")
+    out = tmp_path / "out"
+    probe = distributed.WorkerProbe(die_on="POISON-7f3")
+    summary = distributed.run_ray([str(source)], out, settings=Settings(), batch_size=2,
+                                  probe=probe)  # fmt: skip
+    failures = _table(out, "failures")
+    assert sorted(f["source"] for f in failures) == [f"{source}:3", f"{source}:4"]  # its batch
+    assert {f["error"] for f in failures} == {"WorkerDied"}
+    assert all("--engine local" in f["message"] and f["transient"] for f in failures)
+    view = _dataset_view(out)
+    assert sorted(view["coded"]) == [f"{source}:{n}" for n in (1, 2, 5, 6)]
+    assert max(view["origin_counts"].values()) == 1
+    assert (summary.documents, summary.articles, summary.failures) == (6, 4, 2)
+    assert not list(out.glob(".staging-*"))
+
+
+def test_each_start_of_a_batch_is_counted(tmp_path):
+    staging = str(tmp_path / ".staging-x")
+    assert [distributed.started_before(staging, [5, 6]) for _ in range(3)] == [0, 1, 2]
+    assert distributed.started_before(staging, [7, 8]) == 0  # another batch, its own count
 
 
 def _kill_first_busy_worker(pids: Path, killed: list[int]) -> None:

@@ -244,9 +244,16 @@ def test_unknown_name_is_placed_by_what_it_contains_or_the_top_country(
     [
         # a region inside an unknown name places it there, though the article names no country
         # of the region: the European Commission is not in Finland
-        ("Finland asked the European Commission for help.", "European Commission", "European Union"),
-        ("Finland's navy sailed to the Eastern Mediterranean.", "Eastern Mediterranean",
-         "Mediterranean Sea"),  # fmt: skip
+        (
+            "Finland asked the European Commission for help.",
+            "European Commission",
+            "European Union",
+        ),
+        (
+            "Finland's navy sailed to the Eastern Mediterranean.",
+            "Eastern Mediterranean",
+            "Mediterranean Sea",
+        ),
     ],
 )
 def test_unknown_name_inside_a_region_lies_in_the_region(text: str, span: str, region: str) -> None:
@@ -265,10 +272,20 @@ def region_point(name: str) -> tuple[float, float]:
     ("text", "span", "name", "country", "kind"),
     [
         ("A tanker was hit in the Red Sea off Yemen.", "Red Sea", "Red Sea", None, "region"),
-        ("Talks on the South China Sea resumed.", "South China Sea", "South China Sea", None,
-         "region"),  # fmt: skip
-        ("Flooding in Northern Africa and Southern Europe.", "Northern Africa", "North Africa",
-         None, "region"),  # fmt: skip
+        (
+            "Talks on the South China Sea resumed.",
+            "South China Sea",
+            "South China Sea",
+            None,
+            "region",
+        ),
+        (
+            "Flooding in Northern Africa and Southern Europe.",
+            "Northern Africa",
+            "North Africa",
+            None,
+            "region",
+        ),
         ("T&T beat Jamaica in Port of Spain.", "T&T", "Trinidad and Tobago", "TTO", "country"),
     ],
 )
@@ -317,7 +334,10 @@ def test_a_list_of_countries_is_not_a_name_and_its_qualifier() -> None:
     spans = spans_of(text, "Mexico", "China", "Japan", "Ukraine")
     found = resolve_spans(text, spans)
     assert [(loc.country, loc.kind) for loc in found if loc] == [
-        ("MEX", "country"), ("CHN", "country"), ("JPN", "country"), ("UKR", "country")
+        ("MEX", "country"),
+        ("CHN", "country"),
+        ("JPN", "country"),
+        ("UKR", "country"),
     ]
 
 
