@@ -905,12 +905,24 @@ def serve(
             "none on loopback; beyond it, a new one, printed at start.",
         ),
     ] = None,
+    tls_cert: Annotated[
+        Path | None,
+        typer.Option(
+            help="Serve over https with this PEM certificate (chain), so the token and the "
+            "sign-in cookie cross the network encrypted.",
+        ),
+    ] = None,
+    tls_key: Annotated[
+        Path | None,
+        typer.Option(help="The certificate's private key (PEM), unless it is in --tls-cert."),
+    ] = None,
 ) -> None:
     """Serve the dashboard: filters, time series, map, network, events and an ingest form.
 
     Opens the database read-only for its views; the ingest form writes to it.
     Example: newsevents serve --db news.duckdb --port 8000
     """
+    from newsevents.web.server import is_loopback
 
     def ready(url: str, made: str | None) -> None:
         out.print(f"Dashboard for {db} at {url} (Ctrl-C stops it)")
@@ -923,8 +935,24 @@ def serve(
             )
         elif token:
             out.print("Adding articles needs the token given with --token or NEWSEVENTS_TOKEN.")
+        if not url.startswith("https:") and not is_loopback(host):
+            err.print(
+                "Warning: this is plain http beyond loopback: the token and the sign-in cookie "
+                "cross the network unencrypted. Use --tls-cert/--tls-key, or a TLS proxy.",
+                markup=False,
+                soft_wrap=True,
+            )
 
-    api.serve(db=db, host=host, port=port, allow_remote=allow_remote, token=token, on_ready=ready)
+    api.serve(
+        db=db,
+        host=host,
+        port=port,
+        allow_remote=allow_remote,
+        token=token,
+        tls_cert=tls_cert,
+        tls_key=tls_key,
+        on_ready=ready,
+    )
 
 
 @app.command()

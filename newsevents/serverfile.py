@@ -36,6 +36,8 @@ class ServerInfo:
     token: str | None = None
     #: When the process started (Linux: clock ticks after boot), to tell a reused pid.
     started: int | None = None
+    #: The certificate an https server presents (the local client trusts it, and only it).
+    cert: str | None = None
 
 
 def server_file(db: Path) -> Path:
@@ -44,7 +46,9 @@ def server_file(db: Path) -> Path:
 
 
 @contextmanager
-def announce(db: Path, *, url: str, token: str | None = None) -> Iterator[ServerInfo]:
+def announce(
+    db: Path, *, url: str, token: str | None = None, cert: str | None = None
+) -> Iterator[ServerInfo]:
     """Write the server file for ``db`` for as long as the block runs, then remove it.
 
     :class:`UsageError` if another live server already serves ``db``: two dashboards on one file
@@ -63,6 +67,7 @@ def announce(db: Path, *, url: str, token: str | None = None) -> Iterator[Server
         db=str(db.resolve()),
         token=token,
         started=_start_time(os.getpid()),
+        cert=cert,
     )
     path = server_file(db)
     _write_private(path, json.dumps(asdict(info)))
@@ -122,6 +127,7 @@ def _read(path: Path) -> ServerInfo | None:
             db=str(data["db"]),
             token=data.get("token"),
             started=data.get("started"),
+            cert=data.get("cert"),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 import socket
+import ssl
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,6 +58,25 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(probe.getsockname()[1])
 
 
+def check_tls(cert: Path | None, key: Path | None) -> None:
+    """A certificate and its key that TLS can use, or a :class:`UsageError` saying what is
+    wrong with them (checked before the server starts, not on the first visitor)."""
+    if cert is None:
+        if key is not None:
+            raise UsageError("--tls-key needs --tls-cert, the certificate it belongs to")
+        return
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
+    except FileNotFoundError as exc:
+        raise UsageError(f"{exc.filename}: no such file") from None
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        named = f"{cert} and {key}" if key else str(cert)
+        raise UsageError(
+            f"{named}: not a PEM certificate and its private key ({exc}); give the key with "
+            "--tls-key when it is in a file of its own"
+        ) from None
+
+
 def serve(
     *,
     db: Path,
@@ -65,33 +85,46 @@ def serve(
     allow_remote: bool = False,
     token: str | None = None,
     settings: Settings | None = None,
+    tls_cert: Path | None = None,
+    tls_key: Path | None = None,
     on_ready: Callable[[str, str | None], None] | None = None,
 ) -> None:
     """Serve the dashboard for ``db`` until interrupted. Writes need ``token`` if given; beyond
-    loopback one is made if not given. ``on_ready`` gets the URL first, and the token if it was
-    made here (the caller shows it: nothing else ever does)."""
+    loopback one is made if not given. With ``tls_cert`` (and ``tls_key``, unless the key is in
+    the certificate's file) it is served over https. ``on_ready`` gets the URL first, and the
+    token if it was made here (the caller shows it: nothing else ever does)."""
     import uvicorn
 
     from newsevents.web.app import create_app
 
     check_host(host, allow_remote=allow_remote)
+    check_tls(tls_cert, tls_key)
     token, made = server_token(host, token)
     hosts = LOOPBACK_NAMES if is_loopback(host) else None
     app = create_app(db=db, settings=settings, allowed_hosts=hosts, token=token)
+    scheme = "https" if tls_cert else "http"
+    cert = str(tls_cert.resolve()) if tls_cert else None
     # The server file lets `newsevents ingest --db` on this file hand its job over (handoff.py).
-    with announce(db, url=_local_url(host, port), token=token) as info:
+    with announce(db, url=_local_url(host, port, scheme), token=token, cert=cert) as info:
         app.state.handoff_key = info.key
         if on_ready:
             shown = f"[{host}]" if ":" in host else host
-            on_ready(f"http://{shown}:{port}/", token if made else None)
-        uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning")
+            on_ready(f"{scheme}://{shown}:{port}/", token if made else None)
+        uvicorn.run(
+            app,
+            host=host.strip("[]"),
+            port=port,
+            log_level="warning",
+            ssl_certfile=tls_cert,
+            ssl_keyfile=tls_key,
+        )
 
 
-def _local_url(host: str, port: int) -> str:
+def _local_url(host: str, port: int, scheme: str = "http") -> str:
     """The URL this machine's processes reach the server at (a wildcard bind: loopback)."""
     bare = host.strip("[]")
     if bare in ("0.0.0.0", ""):
         bare = "127.0.0.1"
     elif bare == "::":
         bare = "::1"
-    return f"http://{f'[{bare}]' if ':' in bare else bare}:{port}/"
+    return f"{scheme}://{f'[{bare}]' if ':' in bare else bare}:{port}/"

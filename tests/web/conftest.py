@@ -54,18 +54,22 @@ def demo_client(demo_db: Path) -> Iterator[TestClient]:
         yield client
 
 
-def served(app: Any) -> Iterator[str]:
-    """``app`` served by uvicorn on a free loopback port while the generator is open."""
+def served(app: Any, *, tls: tuple[Path, Path] | None = None) -> Iterator[str]:
+    """``app`` served by uvicorn on a free loopback port while the generator is open; over
+    https with ``tls`` (certificate, key)."""
     import uvicorn
 
     port = free_port()
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    cert, key = tls or (None, None)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                            ssl_certfile=cert, ssl_keyfile=key)  # fmt: skip
+    uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not uv.started:
         assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     uv.should_exit = True
     thread.join(timeout=10)

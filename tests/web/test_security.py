@@ -499,6 +499,7 @@ def test_serve_beyond_loopback_prints_a_new_token_once_and_requires_it(
     [token] = re.findall(r"needs this token .*: (\S+)", result.output)
     assert result.output.count(token) == 1 and served["host"] == "0.0.0.0"
     assert "http://0.0.0.0:8123/login" in result.output
+    assert "plain http beyond loopback" in result.output  # the token would cross unencrypted
     with TestClient(served["app"], base_url="http://192.0.2.10:8123") as client:
         refused = client.post("/api/ingest", data={"text": "x"})
         client.app.state.jobs.shutdown()
@@ -523,6 +524,7 @@ def test_serve_on_loopback_needs_no_token(tmp_path: Path, monkeypatch: pytest.Mo
     )
     assert result.exit_code == 0, result.output
     assert served["app"].state.token is None and "token" not in result.output
+    assert "plain http" not in result.output
 
 
 # -- headers on every kind of response ------------------------------------------------------------
