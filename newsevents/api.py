@@ -350,12 +350,14 @@ def serve(
     settings: Settings | None = None,
     tls_cert: Path | str | None = None,
     tls_key: Path | str | None = None,
+    private: bool = False,
     on_ready: Callable[[str, str | None], None] | None = None,
 ) -> None:
     """Serve the dashboard for ``db`` at ``http://host:port/`` until interrupted (Ctrl-C).
 
     Only loopback unless ``allow_remote``; then writes (the ingest form, uploads) need a token:
-    ``token`` if given, else one made at start. ``tls_cert`` (a PEM certificate, with its key in
+    ``token`` if given, else one made at start; ``private``: every read too (a token is then made
+    on loopback as well). ``tls_cert`` (a PEM certificate, with its key in
     ``tls_key`` or in the same file) serves it over https instead. ``on_ready`` is called before
     the server starts with the URL and the token if it was made (to show it once), else None.
     """
@@ -370,6 +372,7 @@ def serve(
         settings=settings,
         tls_cert=Path(tls_cert) if tls_cert else None,
         tls_key=Path(tls_key) if tls_key else None,
+        private=private,
         on_ready=on_ready,
     )
 

@@ -916,6 +916,13 @@ def serve(
         Path | None,
         typer.Option(help="The certificate's private key (PEM), unless it is in --tls-cert."),
     ] = None,
+    private: Annotated[
+        bool,
+        typer.Option(
+            help="Every page and /api view needs the token too, not only adding articles "
+            "(a token is made if none is given, on loopback as well).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the dashboard: filters, time series, map, network, events and an ingest form.
 
@@ -926,15 +933,16 @@ def serve(
 
     def ready(url: str, made: str | None) -> None:
         out.print(f"Dashboard for {db} at {url} (Ctrl-C stops it)")
+        needs = "Reading and adding articles need" if private else "Adding articles needs"
         if made:
             out.print(
-                f"Adding articles needs this token (enter it at {url}login, or send "
+                f"{needs} this token (enter it at {url}login, or send "
                 f"'Authorization: Bearer TOKEN'): {made}",
                 markup=False,
                 soft_wrap=True,
             )
         elif token:
-            out.print("Adding articles needs the token given with --token or NEWSEVENTS_TOKEN.")
+            out.print(f"{needs} the token given with --token or NEWSEVENTS_TOKEN.")
         if not url.startswith("https:") and not is_loopback(host):
             err.print(
                 "Warning: this is plain http beyond loopback: the token and the sign-in cookie "
@@ -951,6 +959,7 @@ def serve(
         token=token,
         tls_cert=tls_cert,
         tls_key=tls_key,
+        private=private,
         on_ready=ready,
     )
 

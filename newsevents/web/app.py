@@ -10,7 +10,8 @@ Routes (each page and chart has its data at an ``/api/...`` URL, taking the same
     /api/ingest (POST)     starts an ingest job;  /api/jobs, /api/jobs/{id}: its progress
     /api/ingest/handoff    (POST) an ingest `newsevents ingest --db` hands over (handoff.py)
     /login                 the token form: a server with a token (always beyond loopback) takes
-                           writes only with it, from an HttpOnly cookie or ``Authorization: Bearer``
+                           writes only with it, from an HttpOnly cookie or ``Authorization:
+                           Bearer``; a private one (``serve --private``) every request too
     /world.json            world borders (TopoJSON, alpha-3 ids), served here: no tiles, no CDN
 
 Article text is untrusted: templates autoescape, the scripts set text with ``textContent``, and
@@ -115,10 +116,14 @@ def create_app(
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
     ingest: Callable[..., Any] = api.ingest,
     token: str | None = None,
+    private: bool = False,
 ) -> FastAPI:
     """The dashboard over the database at ``db``. ``allowed_hosts`` (Host header values) guards
     a server on loopback against DNS rebinding; ``ingest`` is what the form's jobs run; with a
-    ``token`` every write needs it (a server beyond loopback always has one)."""
+    ``token`` every write needs it (a server beyond loopback always has one), and with
+    ``private`` every read too."""
+    if private and not token:
+        raise UsageError("a private dashboard needs a token")
     database = Database(Path(db))
     settings = (settings or Settings()).replace(batch_size=INGEST_BATCH)
     jobs = Jobs(database, settings=settings, ingest=ingest)
@@ -135,9 +140,12 @@ def create_app(
     app.state.database, app.state.jobs, app.state.max_upload = database, jobs, max_upload_bytes
     app.state.templates = _templates()
     app.state.token = token or None
+    app.state.private = private
     # View data by (view, query, database version): the file changes only through this
     # server's ingest jobs while it is open (its read-only connection keeps other writers out).
     app.state.cache = {}
+    if private:
+        app.add_middleware(SignInRequired, token=token)
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     app.add_middleware(SecurityHeaders)  # added last: outermost, so even a 400 from the host check
@@ -192,6 +200,43 @@ class SecurityHeaders:
                 "newsevents: an unexpected error; see the server's log.", 500
             )
             await answer(scope, receive, send_with_headers)
+
+
+class SignInRequired:
+    """ASGI middleware of a private dashboard: every request but the sign-in page, the static
+    files and the handoff route (which checks its own key) needs the token, as a bearer header
+    or the sign-in cookie. A page asked for without it redirects to /login; data gets a 401."""
+
+    OPEN = ("/login", "/static/", "/api/ingest/handoff")
+
+    def __init__(self, app: Any, *, token: str) -> None:
+        self.app, self.token = app, token
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or self._open(scope["path"]) or self._signed(scope):
+            await self.app(scope, receive, send)
+            return
+        if scope["path"].startswith("/api"):
+            answer: Response = JSONResponse(
+                {"error": "TokenRequired", "message": "this dashboard is private: send its "
+                 "token as 'Authorization: Bearer TOKEN', or sign in at /login"},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer realm="newsevents"'},
+            )  # fmt: skip
+        else:
+            answer = RedirectResponse("/login", status_code=303)
+        await answer(scope, receive, send)
+
+    def _open(self, path: str) -> bool:
+        return any(path == p or (p.endswith("/") and path.startswith(p)) for p in self.OPEN)
+
+    def _signed(self, scope: Any) -> bool:
+        request = Request(scope)
+        given = request.headers.get("authorization", "")
+        if given.lower().startswith("bearer ") and _same(given[7:].strip(), self.token):
+            return True
+        cookie = request.cookies.get(SESSION_COOKIE)
+        return cookie is not None and _same(cookie, _session(self.token))
 
 
 #: HTTP status of each kind of error (the first that matches); anything else is a 500.
@@ -572,7 +617,7 @@ def _login_routes(app: FastAPI) -> None:
             return RedirectResponse("/ingest", status_code=303)
         if not _same(str(form.get("token") or "").strip(), token):
             return _login(request, status=403, message="That is not this dashboard's token.")
-        response = RedirectResponse("/ingest", status_code=303)
+        response = RedirectResponse("/" if request.app.state.private else "/ingest", 303)
         response.set_cookie(
             SESSION_COOKIE,
             _session(token),
@@ -586,6 +631,9 @@ def _login_routes(app: FastAPI) -> None:
 
 def _login(request: Request, *, status: int = 200, message: str | None = None) -> Response:
     needed = request.app.state.token is not None
-    page = _render(request, "login.html", status=status, needed=needed, message=message)
+    private = request.app.state.private
+    page = _render(
+        request, "login.html", status=status, needed=needed, private=private, message=message
+    )
     page.headers["Cache-Control"] = "no-store"
     return page

@@ -39,14 +39,15 @@ def check_host(host: str, *, allow_remote: bool) -> None:
         )
 
 
-def server_token(host: str, token: str | None) -> tuple[str | None, bool]:
+def server_token(host: str, token: str | None, *, private: bool = False) -> tuple[str | None, bool]:
     """The token writes need and whether it was made here (so it must be shown once): the
-    given one, else a new one beyond loopback, else none (loopback needs no token)."""
+    given one, else a new one beyond loopback or for a private dashboard, else none (loopback
+    needs no token)."""
     if token is not None:
         if len(token) < MIN_TOKEN_CHARS:
             raise UsageError(f"a token shorter than {MIN_TOKEN_CHARS} characters can be guessed")
         return token, False
-    if is_loopback(host):
+    if is_loopback(host) and not private:
         return None, False
     return secrets.token_urlsafe(32), True
 
@@ -87,21 +88,23 @@ def serve(
     settings: Settings | None = None,
     tls_cert: Path | None = None,
     tls_key: Path | None = None,
+    private: bool = False,
     on_ready: Callable[[str, str | None], None] | None = None,
 ) -> None:
     """Serve the dashboard for ``db`` until interrupted. Writes need ``token`` if given; beyond
-    loopback one is made if not given. With ``tls_cert`` (and ``tls_key``, unless the key is in
-    the certificate's file) it is served over https. ``on_ready`` gets the URL first, and the
-    token if it was made here (the caller shows it: nothing else ever does)."""
+    loopback one is made if not given. ``private``: reads need it too (made if not given, on
+    loopback as well). With ``tls_cert`` (and ``tls_key``, unless the key is in the
+    certificate's file) it is served over https. ``on_ready`` gets the URL first, and the token
+    if it was made here (the caller shows it: nothing else ever does)."""
     import uvicorn
 
     from newsevents.web.app import create_app
 
     check_host(host, allow_remote=allow_remote)
     check_tls(tls_cert, tls_key)
-    token, made = server_token(host, token)
+    token, made = server_token(host, token, private=private)
     hosts = LOOPBACK_NAMES if is_loopback(host) else None
-    app = create_app(db=db, settings=settings, allowed_hosts=hosts, token=token)
+    app = create_app(db=db, settings=settings, allowed_hosts=hosts, token=token, private=private)
     scheme = "https" if tls_cert else "http"
     cert = str(tls_cert.resolve()) if tls_cert else None
     # The server file lets `newsevents ingest --db` on this file hand its job over (handoff.py).

@@ -712,3 +712,65 @@ def test_a_browser_adds_articles_only_after_entering_the_token(tmp_path: Path):
         assert [j.state for j in app.state.jobs.all()] == ["failed"]
     finally:
         server.close()
+
+
+# -- a private dashboard: reads need the token too ------------------------------------------------
+
+
+@pytest.fixture
+def private(demo_db: Path) -> Iterator[TestClient]:
+    app = create_app(db=demo_db, token=TOKEN, private=True)
+    with TestClient(app, base_url="http://192.0.2.10:8000") as client:
+        yield client
+
+
+READ_PATHS = ["/", "/ingest", "/articles/x", "/world.json", "/api", "/api/summary",
+              "/api/events?dyad=USA:COL", "/api/jobs", "/nowhere"]  # fmt: skip
+
+
+def test_a_private_dashboard_shows_nothing_without_the_token(private: TestClient):
+    for path in READ_PATHS:
+        response = private.get(path, follow_redirects=False)
+        if path.startswith("/api"):
+            assert response.status_code == 401, path
+            assert response.json()["error"] == "TokenRequired"
+            assert response.headers["www-authenticate"].startswith("Bearer")
+        else:
+            assert response.status_code == 303 and response.headers["location"] == "/login", path
+        assert "default-src 'none'" in response.headers["content-security-policy"], path
+        assert "Wikinews" not in response.text and TOKEN not in response.text, path
+    assert private.get("/login").status_code == 200
+    assert "is private" in private.get("/login").text
+    assert private.get("/static/dashboard.js").status_code == 200
+    wrong = private.get("/api/summary", headers={"authorization": "Bearer not-the-token-at-all"})
+    private.cookies.set(SESSION_COOKIE, TOKEN)  # the token itself is not the cookie's value
+    forged = private.get("/api/summary")
+    private.cookies.clear()
+    assert wrong.status_code == 401 and forged.status_code == 401
+
+
+def test_a_private_dashboard_reads_with_the_token_or_after_sign_in(private: TestClient):
+    answer = private.get("/api/summary", headers={"authorization": f"Bearer {TOKEN}"})
+    assert answer.status_code == 200 and answer.json()["articles"] > 0
+    signed = private.post("/login", data={"token": TOKEN}, follow_redirects=False)
+    assert signed.status_code == 303 and signed.headers["location"] == "/"
+    for path in ("/", "/api/summary", "/world.json"):
+        assert private.get(path).status_code == 200, path  # the client keeps the cookie
+
+
+def test_a_private_dashboard_needs_a_token(demo_db: Path):
+    with pytest.raises(UsageError, match="needs a token"):
+        create_app(db=demo_db, private=True)
+
+
+def test_serve_private_on_loopback_makes_and_prints_a_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    args = ["--db", str(tmp_path / "x.duckdb"), "--private"]
+    result, served = _serve_with_cli(monkeypatch, args, {"NEWSEVENTS_TOKEN": ""})
+    assert result.exit_code == 0, result.output
+    [token] = re.findall(r"Reading and adding articles need this token .*: (\S+)", result.output)
+    assert served["app"].state.token == token and served["app"].state.private
+    with TestClient(served["app"], base_url="http://127.0.0.1:8000") as client:
+        assert client.get("/api/summary").status_code == 401
+        client.app.state.jobs.shutdown()
